@@ -1,0 +1,93 @@
+"""``coach check``: analyse texts from files or stdin and print a report for each."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console
+
+from coach.cli.options import (
+    add_fail_on_option, add_language_option, add_mode_option, error_line,
+)
+from coach.engine import Engine
+from coach.errors import CoachError, InputError
+from coach.inputs import DecodedText, read_text_file
+from coach.render import render_json, render_text
+from coach.report import Report, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="analyse texts and report hard-sell, recruiting and take-without-give language",
+        description=(
+            "Analyse each text (a file, or '-' for standard input) and print its findings, "
+            "scores and verdict. Exit status: 0 nothing at or above --fail-on, 1 findings at "
+            "or above it, 2 a usage or input error (the other inputs are still analysed)."
+        ),
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="text files to analyse; '-' or nothing reads standard input")
+    add_language_option(parser)
+    add_mode_option(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    add_fail_on_option(parser)
+    parser.add_argument("--explain", action="store_true", help="also list matches that context set aside, and why")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the text output (default: auto, only on a terminal)")
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = args.paths or ["-"]
+    if paths.count("-") > 1:
+        error_line("standard input ('-') can be read only once")
+        return EXIT_INPUT
+    texts: list[DecodedText] = []
+    errors: list[dict[str, str]] = []
+    for path in paths:
+        try:
+            decoded = read_text_file(path)
+        except InputError as exc:
+            error_line(str(exc))
+            errors.append({"source": path, "error": str(exc)})
+            continue
+        if decoded.warning:
+            error_line(decoded.warning)
+        texts.append(decoded)
+    try:
+        engine = Engine()
+        reports = list(engine.analyze_many(
+            (t.text for t in texts), lang=args.lang, mode=args.mode, sources=(t.source for t in texts),
+        )) if texts else []
+    except CoachError as exc:
+        error_line(str(exc))
+        return EXIT_INPUT
+    _print(reports, errors, args)
+    if errors:
+        return EXIT_INPUT
+    return EXIT_FINDINGS if any(_fails(r, args.fail_on) for r in reports) else EXIT_OK
+
+
+def _print(reports: list[Report], errors: list[dict[str, str]], args: argparse.Namespace) -> None:
+    if args.format == "json":
+        sys.stdout.write(render_json(reports, errors) + "\n")
+        return
+    console = Console(
+        force_terminal={"always": True, "never": False}.get(args.color),
+        no_color=args.color == "never", highlight=False, soft_wrap=True,
+    )
+    for index, report in enumerate(reports):
+        if index:
+            console.print()
+        render_text(report, console, explain=args.explain)
+
+
+def _fails(report: Report, fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    threshold = Severity(fail_on).rank
+    return any(f.is_flag and f.severity.rank >= threshold for f in report.findings) or (
+        threshold == Severity.INFO.rank and any(f.category.value != "give" for f in report.findings)
+    )

@@ -1,0 +1,12 @@
+"""Placeholder for a subcommand that is being written."""
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    subparsers.add_parser("eval", help="(not yet available)")
+
+
+def run(args: argparse.Namespace) -> int:
+    print("not yet available")
+    return 2

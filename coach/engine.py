@@ -1,0 +1,155 @@
+"""The one entry point: ``analyze(text) -> Report``, and ``Engine`` for batches."""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import repeat
+from pathlib import Path
+
+import spacy
+from spacy.language import Language as SpacyLanguage
+from spacy.tokens import Doc
+
+import coach.nlp.components  # noqa: F401 - registers the coach_* factories
+from coach.guidelines import load_catalogue
+from coach.language import detect_language, parse_language
+from coach.modes import severity_in_mode
+from coach.paths import models_dir
+from coach.report import (
+    Finding, GuidelineText, Language, Mode, Report, Severity, Suppression, Verdict,
+)
+
+
+def parse_mode(value: str | Mode) -> Mode:
+    from coach.errors import CoachError
+
+    try:
+        return Mode(value)
+    except ValueError:
+        raise CoachError(
+            f"unknown mode {value!r}: use " + ", ".join(m.value for m in Mode)
+        ) from None
+
+
+class Engine:
+    """Holds one spaCy pipeline per language, built on first use and then reused."""
+
+    def __init__(self, extra_packs: Sequence[str | Path] = ()):
+        self.extra_packs = [str(Path(p).resolve()) for p in extra_packs]
+        self._pipelines: dict[Language, SpacyLanguage] = {}
+        self._lock = threading.Lock()
+
+    def pipeline(self, lang: Language) -> SpacyLanguage:
+        with self._lock:
+            if lang not in self._pipelines:
+                self._pipelines[lang] = self._build(lang)
+            return self._pipelines[lang]
+
+    def _build(self, lang: Language) -> SpacyLanguage:
+        overrides = {
+            "components.coach_rules.extra_packs": self.extra_packs,
+            "components.coach_document_rules.extra_packs": self.extra_packs,
+        }
+        config = spacy.util.load_config(models_dir() / f"{lang.value}.cfg", overrides=overrides)
+        return spacy.util.load_model_from_config(config, auto_fill=True)
+
+    def warm_up(self, langs: Iterable[str | Language] = tuple(Language)) -> None:
+        for lang in langs:
+            self.pipeline(Language(lang))
+
+    def analyze(self, text: str, *, lang: str | Language = "auto", mode: str | Mode = Mode.MESSAGE,
+                source: str = "-") -> Report:
+        return next(self.analyze_many([text], lang=lang, mode=mode, sources=[source]))
+
+    def analyze_many(self, texts: Iterable[str], *, lang: str | Language = "auto",
+                     mode: str | Mode = Mode.MESSAGE, sources: Iterable[str] | None = None,
+                     batch_size: int = 64) -> Iterator[Report]:
+        """Reports in input order; texts stream through ``nlp.pipe`` in runs of one language."""
+        forced = parse_language(lang)
+        mode = parse_mode(mode)
+        batch: list[tuple[str, str, Language]] = []
+        for text, source in zip(texts, sources if sources is not None else repeat("-")):
+            batch.append((text, source, forced or detect_language(text)))
+            if len(batch) >= batch_size:
+                yield from self._run(batch, mode, forced is None, batch_size)
+                batch = []
+        if batch:
+            yield from self._run(batch, mode, forced is None, batch_size)
+
+    def _run(self, batch: list[tuple[str, str, Language]], mode: Mode, detected: bool,
+             batch_size: int) -> Iterator[Report]:
+        docs: dict[int, Doc] = {}
+        for language in dict.fromkeys(item[2] for item in batch):
+            indices = [i for i, item in enumerate(batch) if item[2] is language]
+            texts = (batch[i][0] for i in indices)
+            for i, doc in zip(indices, self.pipeline(language).pipe(texts, batch_size=batch_size)):
+                docs[i] = doc
+        for i, (text, source, language) in enumerate(batch):
+            yield build_report(docs[i], source=source, language=language, mode=mode, detected=detected)
+
+
+def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detected: bool) -> Report:
+    line_starts = [0] + [i + 1 for i, ch in enumerate(doc.text) if ch == "\n"]
+    findings: list[Finding] = []
+    suppressed: list[Suppression] = []
+    for candidate in doc._.coach_candidates or []:
+        text = doc.text[candidate.start_char : candidate.end_char]
+        rule = candidate.rule
+        if candidate.suppressed:
+            suppressed.append(Suppression(
+                rule=rule.id, category=rule.category, start=candidate.start_char,
+                end=candidate.end_char, text=text, reason=candidate.suppressed,
+            ))
+            continue
+        line = bisect.bisect_right(line_starts, candidate.start_char)
+        findings.append(Finding(
+            rule=rule.id, category=rule.category,
+            severity=severity_in_mode(rule, candidate.severity, mode),
+            start=candidate.start_char, end=candidate.end_char, text=text,
+            message=candidate.message, guidelines=list(rule.guidelines),
+            suggestion=rule.suggestion, replacement=rule.replacement,
+            line=line, column=candidate.start_char - line_starts[line - 1] + 1,
+        ))
+    catalogue = load_catalogue()
+    cited = dict.fromkeys(g for f in findings for g in f.guidelines)
+    guidelines = {
+        gid: GuidelineText(
+            title=catalogue.get(gid).title[language.value],
+            explanation=catalogue.get(gid).explanation[language.value],
+        )
+        for gid in cited
+    }
+    return Report(
+        source=source, language=language, language_detected=detected, mode=mode,
+        verdict=verdict_of(findings), findings=findings, scores=doc._.coach_scores,
+        suppressed=suppressed, guidelines=guidelines,
+    )
+
+
+def verdict_of(findings: Iterable[Finding]) -> Verdict:
+    worst = max((f.severity.rank for f in findings if f.is_flag), default=-1)
+    if worst >= Severity.ERROR.rank:
+        return Verdict.BLOCK
+    if worst >= Severity.WARNING.rank:
+        return Verdict.REVIEW
+    return Verdict.OK
+
+
+_default_engine: Engine | None = None
+_default_lock = threading.Lock()
+
+
+def default_engine() -> Engine:
+    global _default_engine
+    with _default_lock:
+        if _default_engine is None:
+            _default_engine = Engine()
+        return _default_engine
+
+
+def analyze(text: str, *, lang: str | Language = "auto", mode: str | Mode = Mode.MESSAGE,
+            source: str = "-") -> Report:
+    """Analyse one text with the built-in rule packs."""
+    return default_engine().analyze(text, lang=lang, mode=mode, source=source)

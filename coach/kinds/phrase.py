@@ -1,0 +1,21 @@
+"""Kind ``phrase``: lists of phrases in the notation of ``coach.phrases``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import Field
+
+from coach.kinds.matching import MatchingRule
+from coach.phrases import TokenPattern, compile_phrase
+
+
+class PhraseRule(MatchingRule):
+    kind: Literal["phrase"]
+    phrases: list[str] = Field(min_length=1)
+    #: Widest gap, in words, that ``...`` in a phrase may span.
+    gap: int = Field(4, ge=1, le=12)
+
+    def token_patterns(self, lang: str, split_word: Callable[[str], list[str]]) -> list[TokenPattern]:
+        return [compile_phrase(p, lang, split_word, self.gap) for p in self.phrases]

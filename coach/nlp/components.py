@@ -1,0 +1,284 @@
+"""Every spaCy factory of coach, registered here with the ``coach_`` prefix.
+
+Each rule component splits ``match`` (find things) from ``set_annotations`` (write
+them onto the Doc), as spaCy's own components do.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from coach.kinds import MatchingRule
+from coach.lemmatizer import lemma
+from coach.nlp.candidates import Candidate
+from coach.nlp.context import ContextJudge
+from coach.nlp.extensions import register_extensions
+from coach.phrases import compile_phrase
+from coach.report import Category, Scores, Severity
+from coach.rulepack import RuleSet, load_rules, word_splitter
+
+register_extensions()
+
+#: Context cue lists in the language profile -> the key their matches are stored under.
+CUE_LISTS = {
+    "warning": "warning_cues",
+    "third": "third_person",
+    "generic": "generic_subjects",
+    "negexc": "negation_exceptions",
+}
+
+
+@Language.factory("coach_line_breaks")
+def make_line_breaks(nlp: Language, name: str) -> "LineBreaks":
+    return LineBreaks()
+
+
+class LineBreaks:
+    """Start a new sentence after a line break: lists, greetings and signatures are not prose."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc[1:]:
+            previous = doc[token.i - 1]
+            if "\n" in previous.text or (previous.is_space and "\n" in previous.whitespace_):
+                token.is_sent_start = True
+            elif "\n" in previous.whitespace_:
+                token.is_sent_start = True
+        return doc
+
+
+@Language.factory("coach_lemmatizer", default_config={"lang": "nl"})
+def make_lemmatizer(nlp: Language, name: str, lang: str) -> "Lemmatizer":
+    return Lemmatizer(lang)
+
+
+class Lemmatizer:
+    """Sets ``token.lemma_`` from simplemma, looked up once per distinct word."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            token.lemma_ = lemma(token.text, self.lang)
+        return doc
+
+
+@Language.factory("coach_rules", default_config={"lang": "nl", "extra_packs": []})
+def make_rule_matcher(nlp: Language, name: str, lang: str, extra_packs: list[str]) -> "RuleMatcher":
+    return RuleMatcher(nlp, load_rules(lang, extra_packs))
+
+
+class RuleMatcher:
+    """Finds every span-level rule match and the context cues the judge needs."""
+
+    def __init__(self, nlp: Language, rules: RuleSet):
+        self.rules = rules
+        self.matcher = Matcher(nlp.vocab)
+        self.strings = nlp.vocab.strings
+        split = word_splitter(rules.lang)
+        for rule in rules.matching:
+            self.matcher.add(f"rule:{rule.id}", rule.token_patterns(rules.lang, split), greedy="LONGEST")
+        for rule in rules.rules:
+            for tag, phrases in (("req", rule.context.requires), ("exc", rule.context.excludes)):
+                if phrases:
+                    patterns = [compile_phrase(p, rules.lang, split) for p in phrases]
+                    self.matcher.add(f"{tag}:{rule.id}", patterns)
+        for key, attribute in CUE_LISTS.items():
+            phrases = getattr(rules.profile, attribute)
+            if phrases:
+                self.matcher.add(f"cue:{key}", [compile_phrase(p, rules.lang, split) for p in phrases])
+        self.by_id = {rule.id: rule for rule in rules.matching}
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for key, start, end in self.matcher(doc):
+            found[self.strings[key]].append((start, end))
+        return found
+
+    def set_annotations(self, doc: Doc, found: dict[str, list[tuple[int, int]]]) -> None:
+        candidates = []
+        for key, spans in found.items():
+            kind, _, rule_id = key.partition(":")
+            if kind != "rule":
+                continue
+            rule = self.by_id[rule_id]
+            for span in filter_spans([doc[s:e] for s, e in spans]):
+                if not self._preconditions_hold(doc, rule, span.start, span.end, found):
+                    continue
+                candidates.append(Candidate(
+                    rule=rule, start=span.start, end=span.end,
+                    start_char=span.start_char, end_char=span.end_char,
+                    severity=rule.severity, message=rule.message,
+                ))
+        candidates.sort(key=lambda c: (c.start_char, c.end_char, c.rule.id))
+        doc._.coach_candidates = candidates
+        doc._.coach_cues = {k.partition(":")[2]: v for k, v in found.items() if k.startswith("cue:")}
+
+    def _preconditions_hold(self, doc: Doc, rule: MatchingRule, start: int, end: int, found) -> bool:
+        options = rule.context
+        if options.scope == "sentence":
+            sent = doc[start].sent
+            low, high = sent.start, sent.end
+        else:
+            low, high = 0, len(doc)
+
+        def occurs(tag: str) -> bool:
+            return any(low <= s and e <= high for s, e in found.get(f"{tag}:{rule.id}", ()))
+
+        if options.requires and not occurs("req"):
+            return False
+        if options.excludes and occurs("exc"):
+            return False
+        if options.address == "reader":
+            sent = doc[start].sent
+            reader = self.rules.profile.reader_words
+            first = next((t.i for t in sent if not (t.is_space or t.is_punct)), sent.start)
+            if start != first and not any(t.lower_ in reader for t in sent):
+                return False
+        return True
+
+
+@Language.factory("coach_context", default_config={"lang": "nl"})
+def make_context(nlp: Language, name: str, lang: str) -> "ContextComponent":
+    return ContextComponent(ContextJudge(load_rules(lang).profile, lang))
+
+
+class ContextComponent:
+    """Marks candidates that are negated, quoted, warned against or about someone else."""
+
+    def __init__(self, judge: ContextJudge):
+        self.judge = judge
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[str | None]:
+        candidates = doc._.coach_candidates or []
+        if not candidates:
+            return []
+        regions = self.judge.regions(doc)
+        cues = doc._.coach_cues or {}
+        return [
+            self.judge.reason(doc, c.start, c.end, cues, regions, c.rule.context) for c in candidates
+        ]
+
+    def set_annotations(self, doc: Doc, reasons: list[str | None]) -> None:
+        candidates = doc._.coach_candidates or []
+        for candidate, reason in zip(candidates, reasons):
+            candidate.suppressed = reason
+        doc._.coach_candidates = _without_overlaps(candidates)
+
+
+def _without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Within one category keep one candidate per passage: the strongest, then the longest."""
+    kept: list[Candidate] = []
+    ranked = sorted(
+        candidates,
+        key=lambda c: (c.suppressed is not None, -c.severity.rank, -(c.end_char - c.start_char), c.start_char),
+    )
+    for candidate in ranked:
+        if any(
+            k.category == candidate.category and k.start < candidate.end and candidate.start < k.end
+            for k in kept
+        ):
+            continue
+        kept.append(candidate)
+    kept.sort(key=lambda c: (c.start_char, c.end_char, c.rule.id))
+    return kept
+
+
+@Language.factory("coach_document_rules", default_config={"lang": "nl", "extra_packs": []})
+def make_document_rules(nlp: Language, name: str, lang: str, extra_packs: list[str]) -> "DocumentRules":
+    return DocumentRules(load_rules(lang, extra_packs))
+
+
+class DocumentRules:
+    """Scores the text, then applies the document-level kinds: balance and metric."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        profile = rules.profile
+        self.self_words = {w.lower() for w in profile.self_words}
+        self.reader_words = {w.lower() for w in profile.reader_words}
+        self.words_per_second = profile.speaking_rate_wpm / 60
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, *self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> tuple[Scores, list[Candidate]]:
+        candidates = doc._.coach_candidates or []
+        standing = [c for c in candidates if c.suppressed is None]
+        asks = [c for c in standing if c.category is Category.TAKE_WITHOUT_GIVE]
+        gives = [c for c in standing if c.category is Category.GIVE]
+        scores = self.score(doc, len(asks), len(gives))
+        for balance in self.rules.balances:
+            if asks and balance.is_balanced(len(asks), len(gives)):
+                for ask in asks:
+                    ask.severity = balance.balanced_severity
+                    ask.message = balance.balanced_message
+        added = []
+        for metric in self.rules.metrics:
+            if metric.holds(scores):
+                span = _whole_text(doc)
+                if span is not None:
+                    added.append(Candidate(
+                        rule=metric, start=span.start, end=span.end,
+                        start_char=span.start_char, end_char=span.end_char,
+                        severity=metric.severity, message=metric.message,
+                    ))
+        return scores, added
+
+    def set_annotations(self, doc: Doc, scores: Scores, added: list[Candidate]) -> None:
+        doc._.coach_scores = scores
+        if added:
+            doc._.coach_candidates = sorted(
+                (doc._.coach_candidates or []) + added, key=lambda c: (c.start_char, c.end_char, c.rule.id)
+            )
+
+    def score(self, doc: Doc, asks: int, gives: int) -> Scores:
+        words = self_refs = reader_refs = 0
+        for token in doc:
+            if token.is_punct or token.is_space:
+                continue
+            words += 1
+            lower = token.lower_
+            if lower in self.self_words:
+                self_refs += 1
+            elif lower in self.reader_words:
+                reader_refs += 1
+        sentences = [s for s in doc.sents if s.text.strip()]
+        questions = sum(
+            1 for s in sentences
+            if any(t.text == "?" for t in s) and any(t.lower_ in self.reader_words for t in s)
+        )
+        referenced = self_refs + reader_refs
+        return Scores(
+            words=words,
+            sentences=len(sentences),
+            asks=asks,
+            gives=gives,
+            questions=questions,
+            self_refs=self_refs,
+            reader_refs=reader_refs,
+            reader_focus=round(reader_refs / referenced, 3) if referenced else 0.5,
+            speaking_seconds=round(words / self.words_per_second, 1),
+        )
+
+
+def _whole_text(doc: Doc):
+    """The text without its surrounding whitespace, as one span."""
+    tokens = [t for t in doc if not t.is_space]
+    if not tokens:
+        return None
+    return doc[tokens[0].i : tokens[-1].i + 1]

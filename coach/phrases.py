@@ -1,0 +1,79 @@
+"""Compile the rule packs' phrase notation into spaCy Matcher token patterns.
+
+Notation, one phrase per string, words separated by spaces:
+
+- ``bel``          matches any form with the same lemma (belde, gebeld, bellen)
+- ``=bel``         matches this exact lower-cased word only
+- ``*club``        a wildcard on the lower-cased word: compounds such as ``netwerkclub``
+- ``offerte|prijs`` alternatives for one word (each lemmatised)
+- ``word?``        an optional word
+- ``...``          a gap of up to ``gap`` words (separable verbs: ``bel ... op``)
+- ``<num>``        a number or percentage; ``<any>`` exactly one word of any kind
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from coach.lemmatizer import lemma
+
+TokenPattern = list[dict]
+
+_NUMBER = r"^[€$£]?\d+([.,]\d+)*%?[€$£]?$"
+
+
+class PhraseSyntaxError(ValueError):
+    """A phrase cannot be turned into a token pattern."""
+
+
+def compile_phrase(
+    phrase: str, lang: str, split_word: Callable[[str], list[str]], gap: int = 4
+) -> TokenPattern:
+    words = phrase.strip().split()
+    if not words:
+        raise PhraseSyntaxError("empty phrase")
+    if words[0] == "..." or words[-1] == "...":
+        raise PhraseSyntaxError(f"phrase {phrase!r} may not start or end with '...'")
+    pattern: TokenPattern = []
+    for word in words:
+        if word == "...":
+            pattern.append({"IS_SENT_START": False, "OP": f"{{0,{gap}}}"})
+            continue
+        optional = word.endswith("?") and len(word) > 1
+        if optional:
+            word = word[:-1]
+        specs = _word_specs(word, lang, split_word)
+        if optional:
+            if len(specs) != 1:
+                raise PhraseSyntaxError(f"optional word {word!r} must be a single token")
+            specs[0]["OP"] = "?"
+        pattern.extend(specs)
+    return pattern
+
+
+def _word_specs(word: str, lang: str, split_word: Callable[[str], list[str]]) -> list[dict]:
+    if word == "<num>":
+        return [{"TEXT": {"REGEX": _NUMBER}}]
+    if word == "<any>":
+        return [{"IS_SPACE": False}]
+    if "|" in word:
+        options = [w for w in word.split("|") if w]
+        if any(o.startswith("=") or o in ("<num>", "<any>") for o in options):
+            raise PhraseSyntaxError(f"alternatives {word!r} may only hold words and wildcards")
+        if any("*" in o for o in options):
+            # A token spec cannot mix LEMMA and LOWER alternatives, so all become regexes.
+            return [{"LOWER": {"REGEX": "|".join(_wildcard_regex(o) for o in options)}}]
+        return [{"LEMMA": {"IN": sorted({lemma(o, lang) for o in options})}}]
+    if "*" in word:
+        return [{"LOWER": {"REGEX": _wildcard_regex(word)}}]
+    if word.startswith("="):
+        return [{"LOWER": part.lower()} for part in split_word(word[1:])]
+    return [{"LEMMA": lemma(part, lang)} for part in split_word(word)]
+
+
+def _wildcard_regex(word: str) -> str:
+    body = word.lower()
+    if body.strip("*") == "":
+        raise PhraseSyntaxError("a wildcard needs at least one letter")
+    return "^" + r"\w*".join(re.escape(part) for part in body.split("*")) + "$"

@@ -1,0 +1,60 @@
+"""Per-language word lists that drive context checks and scores (``rules/context/*.yaml``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from coach.errors import RulePackError
+from coach.paths import rules_dir
+from coach.yamlfile import YamlProblem, locate_error, read_yaml, strip_lines
+
+
+class LanguageProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    #: Words that negate what follows (or, within a short reach, what precedes).
+    negators: list[str] = Field(min_length=1)
+    #: Words and punctuation that end the reach of a negator.
+    clause_breaks: list[str] = []
+    #: Phrases that, before a match in a past-tense sentence, make it a story about others.
+    third_person: list[str] = []
+    #: Subjects that make a present-tense sentence a general statement about others.
+    generic_subjects: list[str] = []
+    #: Irregular past-tense forms (regular ones are recognised by their ending).
+    past_markers: list[str] = []
+    #: Phrases in which a negator does not negate the behaviour.
+    negation_exceptions: list[str] = []
+    #: Lemmas of verbs that report what someone else said or did.
+    reporting_verbs: list[str] = []
+    #: Phrases that turn a sentence into a warning against a behaviour.
+    warning_cues: list[str] = []
+    #: Words that refer to the writer, and to the reader.
+    self_words: list[str] = Field(min_length=1)
+    reader_words: list[str] = Field(min_length=1)
+    #: Regular expressions for the header line of a quoted earlier e-mail.
+    reply_headers: list[str] = []
+    #: Words per minute when a pitch is spoken aloud.
+    speaking_rate_wpm: int = Field(150, ge=60, le=300)
+
+
+def profile_path(lang: str) -> Path:
+    return rules_dir() / "context" / f"{lang}.yaml"
+
+
+@lru_cache(maxsize=8)
+def load_profile(lang: str) -> LanguageProfile:
+    path = profile_path(lang)
+    try:
+        raw = read_yaml(path)
+    except OSError as exc:
+        raise RulePackError(path, f"cannot read the language profile ({exc.strerror})") from None
+    except YamlProblem as exc:
+        raise RulePackError(path, exc.problem, line=exc.line) from None
+    try:
+        return LanguageProfile.model_validate(strip_lines(raw))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise RulePackError(path, f"{key}: {first['msg']}", line=locate_error(raw, first["loc"])) from None
