@@ -4,7 +4,7 @@ Notation, one phrase per string, words separated by spaces:
 
 - ``bel``          matches any form with the same lemma (belde, gebeld, bellen)
 - ``=bel``         matches this exact lower-cased word only
-- ``*club``        a wildcard on the lower-cased word: compounds such as ``netwerkclub``
+- ``*club``        a wildcard on the lower-cased word: compounds such as ``netwerkclub(s)``
 - ``offerte|prijs`` alternatives for one word (each lemmatised)
 - ``word?``        an optional word
 - ``...``          a gap of up to ``gap`` words (separable verbs: ``bel ... op``)
@@ -20,6 +20,7 @@ from coach.lemmatizer import lemma
 
 TokenPattern = list[dict]
 
+_INFLECTION = r"(?:s|es|en|e|'s|’s)?"
 _NUMBER = r"^[€$£]?\d+([.,]\d+)*%?[€$£]?$"
 
 
@@ -28,7 +29,7 @@ class PhraseSyntaxError(ValueError):
 
 
 def compile_phrase(
-    phrase: str, lang: str, split_word: Callable[[str], list[str]], gap: int = 4
+    phrase: str, lang: str, split_word: Callable[[str], list[str]], gap: int = 6
 ) -> TokenPattern:
     words = phrase.strip().split()
     if not words:
@@ -54,7 +55,8 @@ def compile_phrase(
 
 def _word_specs(word: str, lang: str, split_word: Callable[[str], list[str]]) -> list[dict]:
     if word == "<num>":
-        return [{"TEXT": {"REGEX": _NUMBER}}]
+        # Some tokenizers keep "20%" whole, others split off the "%".
+        return [{"TEXT": {"REGEX": _NUMBER}}, {"ORTH": "%", "OP": "?"}]
     if word == "<any>":
         return [{"IS_SPACE": False}]
     if "|" in word:
@@ -76,4 +78,6 @@ def _wildcard_regex(word: str) -> str:
     body = word.lower()
     if body.strip("*") == "":
         raise PhraseSyntaxError("a wildcard needs at least one letter")
-    return "^" + r"\w*".join(re.escape(part) for part in body.split("*")) + "$"
+    regex = r"\w*".join(re.escape(part) for part in body.split("*"))
+    # A closed end still admits inflection: "*club" matches "netwerkclubs" too.
+    return "^" + regex + ("" if body.endswith("*") else _INFLECTION) + "$"

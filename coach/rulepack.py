@@ -169,12 +169,18 @@ def _build_rule(path: Path, raw_rule: Any, defaults: dict[str, Any]) -> RuleBase
     try:
         rule = model.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        first = _most_telling(exc)
         raise RulePackError(
             path, _describe(first, model), rule=rule_id, line=locate_error(raw_rule, first["loc"]) or line
         ) from None
     rule.locate(path, line)
     return rule
+
+
+def _most_telling(exc: ValidationError) -> dict:
+    """A misspelt key also shows up as a missing one; the misspelling is what to report."""
+    errors = exc.errors()
+    return next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
 
 
 def _describe(error: dict, model: type[BaseModel]) -> str:

@@ -15,7 +15,7 @@ class PhraseRule(MatchingRule):
     kind: Literal["phrase"]
     phrases: list[str] = Field(min_length=1)
     #: Widest gap, in words, that ``...`` in a phrase may span.
-    gap: int = Field(4, ge=1, le=12)
+    gap: int = Field(6, ge=1, le=12)
 
     def token_patterns(self, lang: str, split_word: Callable[[str], list[str]]) -> list[TokenPattern]:
         return [compile_phrase(p, lang, split_word, self.gap) for p in self.phrases]

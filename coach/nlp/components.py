@@ -7,9 +7,13 @@ them onto the Doc), as spaCy's own components do.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
+import simplemma
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.tokenizer import Tokenizer
+from spacy.util import registry
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
@@ -31,6 +35,29 @@ CUE_LISTS = {
     "generic": "generic_subjects",
     "negexc": "negation_exceptions",
 }
+
+
+@registry.tokenizers("coach_tokenizer.v1")
+def make_tokenizer(lang: str) -> "Callable[[Language], Tokenizer]":
+    default_tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()
+
+    def create(nlp: Language) -> Tokenizer:
+        tokenizer = default_tokenizer(nlp)
+        drop_word_abbreviations(tokenizer, lang)
+        return tokenizer
+
+    return create
+
+
+def drop_word_abbreviations(tokenizer: Tokenizer, lang: str) -> None:
+    """Forget abbreviations that are also ordinary words ("me.", "bel.", "dat."): keeping
+    them glues the full stop to the word and loses the end of the sentence."""
+    rules = dict(tokenizer.rules)
+    for key in list(rules):
+        bare = key[:-1]
+        if key.endswith(".") and bare.isalpha() and bare.islower() and simplemma.is_known(bare, lang):
+            del rules[key]
+    tokenizer.rules = rules
 
 
 @Language.factory("coach_line_breaks")

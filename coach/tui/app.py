@@ -1,0 +1,97 @@
+"""The studio application: wires the studio screen, help, theme and quitting together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from coach.tui.drafts import DraftStore
+from coach.tui.screens.dialogs import RestoreDraftScreen, UnsavedChangesScreen
+from coach.tui.screens.help import HelpScreen, editing_bindings
+from coach.tui.screens.studio import StudioScreen
+from coach.tui.widgets.editor import DEFAULT_DEBOUNCE
+from coach.tui.widgets.feedback import FeedbackPanel
+
+if TYPE_CHECKING:
+    from coach.engine import Engine
+
+THEMES = ("textual-dark", "textual-light")
+
+
+class StudioApp(App[int]):
+    """``coach studio``: write or paste a text and see the coach's feedback while typing."""
+
+    TITLE = "coach studio"
+    CSS_PATH = ["styles/studio.tcss", "styles/dialogs.tcss"]
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Quit (asks about unsaved text)"),
+        Binding("f1", "help", "Help", id="app.help", tooltip="Keys and the guideline catalogue"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.theme", show=False, tooltip="Switch dark and light"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        path: Path | None = None,
+        mode: str | None = None,
+        lang: str = "auto",
+        engine: Engine | None = None,
+        data_dir: Path | None = None,
+        debounce: float = DEFAULT_DEBOUNCE,
+        theme: str = THEMES[0],
+    ) -> None:
+        super().__init__()
+        #: Loaded by the studio screen in a worker when not given (tests share one).
+        self.engine = engine
+        self.theme = theme
+        self._studio = StudioScreen(
+            path=path, mode=mode, lang=lang, drafts=DraftStore(data_dir), debounce=debounce
+        )
+
+    @property
+    def studio(self) -> StudioScreen:
+        return self._studio
+
+    def get_default_screen(self) -> Screen:
+        return self._studio
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if screen is self._studio:
+            yield SystemCommand("Help", "Keys and the guideline catalogue", self.action_help)
+            yield from self._studio.system_commands()
+
+    async def action_quit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, UnsavedChangesScreen):
+            return  # already asking
+        if isinstance(screen, RestoreDraftScreen):
+            # Undecided: leave the old draft where it is for next time.
+            self.exit(0)
+            return
+        if screen is not self._studio:
+            await screen.dismiss(None)
+        self._studio.request_quit()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        report = self._studio.editor.report
+        language = self._studio.lang if self._studio.lang != "auto" else (report.language.value if report else "en")
+        groups = [
+            ("anywhere", self.BINDINGS),
+            ("studio", StudioScreen.BINDINGS),
+            ("findings list", FeedbackPanel.BINDINGS),
+            ("editor", editing_bindings()),
+            ("help", HelpScreen.BINDINGS),
+        ]
+        self.push_screen(HelpScreen(groups, language))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
