@@ -116,18 +116,25 @@ class ContextJudge:
             if regions.quoted(first, last):
                 return QUOTED
         sent = doc[start].sent
+        if options.negation == "suppress" and self._negated(doc, sent, start, end, cues):
+            return NEGATED
         if options.warning == "suppress" and self._warned(doc, sent, start, end, cues):
             return WARNING
         if options.reported == "suppress":
             reported = self._reported(sent, start, cues)
             if reported:
                 return reported
-        if options.negation == "suppress" and self._negated(doc, sent, start, end, cues):
-            return NEGATED
         return None
 
     def _warned(self, doc: Doc, sent: Span, start: int, end: int, cues) -> bool:
-        if _cue_in(cues.get("warning", ()), sent.start, sent.end, exclude=(start, end)):
+        # "Don't hesitate" urges rather than warns: exception phrases neutralise cues in them.
+        exceptions = cues.get("negexc", ())
+        warnings = [
+            (s, e) for s, e in cues.get("warning", ())
+            if not any(xs <= s and e <= xe for xs, xe in exceptions)
+        ]
+        cues = {**cues, "warning": warnings}
+        if _cue_in(warnings, sent.start, sent.end, exclude=(start, end)):
             return True
         # A list item under a header such as "Please avoid:" inherits the header's warning.
         if not _BULLET.match(sent.text) and not doc[sent.start - 1 : sent.start].text.endswith("\n"):

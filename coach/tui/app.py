@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,15 @@ if TYPE_CHECKING:
     from coach.engine import Engine
 
 THEMES = ("textual-dark", "textual-light")
+
+
+def load_engine() -> Engine:
+    """Build the engine and load both languages' pipelines (seconds; call it in a worker)."""
+    from coach import Engine
+
+    engine = Engine()
+    engine.warm_up()
+    return engine
 
 
 class StudioApp(App[int]):
@@ -42,6 +51,7 @@ class StudioApp(App[int]):
         mode: str | None = None,
         lang: str = "auto",
         engine: Engine | None = None,
+        engine_factory: Callable[[], Engine] = load_engine,
         data_dir: Path | None = None,
         debounce: float = DEFAULT_DEBOUNCE,
         theme: str = THEMES[0],
@@ -49,6 +59,7 @@ class StudioApp(App[int]):
         super().__init__()
         #: Loaded by the studio screen in a worker when not given (tests share one).
         self.engine = engine
+        self.engine_factory = engine_factory
         self.theme = theme
         self._studio = StudioScreen(
             path=path, mode=mode, lang=lang, drafts=DraftStore(data_dir), debounce=debounce

@@ -150,10 +150,7 @@ class StudioScreen(Screen):
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def _load_engine(self) -> None:
         try:
-            from coach import Engine
-
-            engine = Engine()
-            engine.warm_up()
+            engine = self.app.engine_factory()  # type: ignore[attr-defined]
         except Exception as error:  # a broken rule pack must not take the editor (and the text) down
             self.app.call_from_thread(self._engine_failed, describe_error(error))
             return
@@ -190,6 +187,12 @@ class StudioScreen(Screen):
     @on(Editor.AnalysisFinished)
     def _analysis_finished(self, event: Editor.AnalysisFinished) -> None:
         report = event.report
+        if not event.text.strip():
+            self.status.show_state("ready")
+            self.status.show_language(self.lang, None)
+            self.query_one(Scoreboard).show_waiting("Scores appear as you type.")
+            self.feedback.show_status("Findings appear here as you type.")
+            return
         flags = len(report.flags())
         self.status.show_state(
             f"{flags} flag{'s' if flags != 1 else ''}" if flags else "no flags",

@@ -95,7 +95,7 @@ class FeedbackPanel(Vertical):
         self._order: list[int] = []
 
     def compose(self) -> ComposeResult:
-        yield Label("Feedback", id="feedback-heading")
+        yield Label("", id="feedback-heading")
         yield OptionList(id="findings", compact=True)
         with VerticalScroll(id="finding-detail-scroll"):
             yield FindingDetail("", id="finding-detail")
@@ -122,7 +122,7 @@ class FeedbackPanel(Vertical):
         self._report = None
         self._order = []
         self.query_one("#findings", OptionList).clear_options()
-        self.query_one("#feedback-heading", Label).update("Feedback")
+        self.query_one("#feedback-heading", Label).update("")
         self.query_one("#finding-detail", FindingDetail).update(text)
 
     def show_report(self, report: Report) -> None:
@@ -176,9 +176,7 @@ class FeedbackPanel(Vertical):
         parts = [f"{flags} flag{'s' if flags != 1 else ''}", f"{gives} give{'s' if gives != 1 else ''}"]
         if notes:
             parts.append(f"{notes} note{'s' if notes != 1 else ''}")
-        heading = Content.assemble(
-            ("Feedback ", "bold"), " · ".join(parts), (f" · by {self.order_by}", "dim")
-        )
+        heading = Content.assemble((" · ".join(parts), "bold"), (f" · by {self.order_by} (s)", "dim"))
         self.query_one("#feedback-heading", Label).update(heading)
 
     @staticmethod

@@ -1,0 +1,259 @@
+"""Screen raw items in batches, in this process or a pool of workers, yielding results in input order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from coach.report import Mode, Report
+from coach.screen.mail import UnreadableMessage, parse_mail
+from coach.screen.model import FirstFinding, Message, RawItem, ScreenResult, ScreenVerdict
+from coach.screen.policy import Policy
+
+#: Messages sent to a worker at once; large enough to keep nlp.pipe busy.
+DEFAULT_BATCH_SIZE = 256
+#: A batch is also closed at this many bytes, so a few huge mails never pile up in memory.
+MAX_BATCH_BYTES = 8 * 1024 * 1024
+
+
+class EngineLike(Protocol):
+    def analyze_many(self, texts: Iterable[str], *, lang: str = ..., mode: str | Mode = ...,
+                     sources: Iterable[str] | None = ..., batch_size: int = ...) -> Iterator[Report]: ...
+
+    def analyze(self, text: str, *, lang: str = ..., mode: str | Mode = ..., source: str = ...) -> Report: ...
+
+
+class ScreenSettings(BaseModel):
+    """What every worker needs to know besides the policy."""
+
+    model_config = ConfigDict(frozen=True)
+    mode: Mode = Mode.MESSAGE
+    lang: str = "auto"
+    #: Keep the engine's whole report in each result (for ``--format json``).
+    full_reports: bool = False
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+class BatchScreener:
+    """Decodes, analyses and judges one batch; the same code runs in a worker or in-process."""
+
+    def __init__(self, engine: EngineLike, policy: Policy, settings: ScreenSettings):
+        self.engine = engine
+        self.policy = policy
+        self.settings = settings
+
+    def screen(self, batch: list[tuple[int, RawItem]]) -> list[ScreenResult]:
+        prepared: list[ScreenResult | Message] = []
+        for index, raw in batch:
+            prepared.append(self._prepare(index, raw))
+        wanted = [
+            position for position, item in enumerate(prepared)
+            if isinstance(item, Message) and item.text.strip()
+        ]
+        reports = self._analyse([prepared[p] for p in wanted])  # type: ignore[misc]
+        by_position = dict(zip(wanted, reports))
+        results: list[ScreenResult] = []
+        for position, ((index, _raw), item) in enumerate(zip(batch, prepared)):
+            if isinstance(item, ScreenResult):
+                results.append(item)
+            elif position not in by_position:
+                results.append(self._empty(index, item))
+            else:
+                outcome = by_position[position]
+                if isinstance(outcome, str):
+                    results.append(_error_result(index, item.id, item.source, item.origin,
+                                                 outcome, item.sender, item.subject))
+                else:
+                    results.append(self._judge(index, item, outcome))
+        return results
+
+    def _prepare(self, index: int, raw: RawItem) -> ScreenResult | Message:
+        if raw.kind == "error":
+            return _error_result(index, raw.id, raw.source, raw.origin, raw.error or "unreadable",
+                                 raw.sender, raw.subject, raw.warnings)
+        if raw.kind == "email":
+            try:
+                return parse_mail(raw)
+            except UnreadableMessage as exc:
+                return _error_result(index, raw.id, raw.source, raw.origin, str(exc))
+            except Exception as exc:  # noqa: BLE001 - one odd mail must not stop the run
+                return _error_result(index, raw.id, raw.source, raw.origin,
+                                     f"mail could not be parsed ({type(exc).__name__}: {exc})")
+        return Message(id=raw.id, source=raw.source, origin=raw.origin, text=raw.text or "",
+                       sender=raw.sender, subject=raw.subject, warnings=raw.warnings)
+
+    def _analyse(self, messages: list[Message]) -> list[Report | str]:
+        """Reports in order; a message the engine fails on gets the failure as a string."""
+        if not messages:
+            return []
+        options = dict(lang=self.settings.lang, mode=self.settings.mode)
+        try:
+            return list(self.engine.analyze_many(
+                [m.text for m in messages], sources=[m.id for m in messages],
+                batch_size=len(messages), **options,
+            ))
+        except Exception:  # noqa: BLE001 - find the one message that breaks the batch
+            pass
+        outcomes: list[Report | str] = []
+        for message in messages:
+            try:
+                outcomes.append(self.engine.analyze(message.text, source=message.id, **options))
+            except Exception as exc:  # noqa: BLE001
+                outcomes.append(f"the engine failed on this message ({type(exc).__name__}: {exc})")
+        return outcomes
+
+    def _empty(self, index: int, message: Message) -> ScreenResult:
+        return ScreenResult(
+            index=index, id=message.id, source=message.source, origin=message.origin,
+            sender=message.sender, subject=message.subject, verdict=ScreenVerdict.OK,
+            reason="empty: no text of the sender's own to screen",
+            set_aside_lines=message.set_aside_lines, warnings=message.warnings,
+            mode=self.settings.mode.value,
+        )
+
+    def _judge(self, index: int, message: Message, report: Report) -> ScreenResult:
+        decision = self.policy.decide(report, message)
+        flags = report.flags()
+        first = decision.finding
+        return ScreenResult(
+            index=index, id=message.id, source=message.source, origin=message.origin,
+            sender=message.sender, subject=message.subject,
+            verdict=ScreenVerdict(decision.verdict.value), reason=decision.reason,
+            categories=tuple(c.value for c in report.categories()), flags=len(flags),
+            category_counts=dict(Counter(f.category.value for f in flags)),
+            rule_counts=dict(Counter(f.rule for f in flags)),
+            first=FirstFinding(
+                rule=first.rule, category=first.category.value, severity=first.severity.value,
+                line=first.line, text=first.text, message=first.message,
+            ) if first else None,
+            set_aside_lines=message.set_aside_lines, language=report.language.value,
+            mode=report.mode.value, warnings=message.warnings, allowed_by=decision.allowed_by,
+            report=report.to_json_dict() if self.settings.full_reports else None,
+        )
+
+
+def _error_result(index: int, id_: str, source: str, origin: str, reason: str,
+                  sender: str | None = None, subject: str | None = None,
+                  warnings: tuple[str, ...] = ()) -> ScreenResult:
+    return ScreenResult(index=index, id=id_, source=source, origin=origin, sender=sender,
+                        subject=subject, verdict=ScreenVerdict.ERROR, reason=reason,
+                        warnings=warnings)
+
+
+# --- batching and the pool ---------------------------------------------------------------------
+
+_worker_screener: BatchScreener | None = None
+
+
+def _init_worker(screener: BatchScreener) -> None:
+    global _worker_screener
+    # Ctrl-C is the main process's to handle: it stops feeding work and shuts the pool down.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_screener = screener
+
+
+def _screen_in_worker(batch: list[tuple[int, RawItem]]) -> list[ScreenResult]:
+    assert _worker_screener is not None, "worker used before its initializer ran"
+    return _worker_screener.screen(batch)
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def batches(items: Iterable[RawItem], size: int) -> Iterator[list[tuple[int, RawItem]]]:
+    """Numbered items (from 1) in batches of at most ``size`` items and about MAX_BATCH_BYTES."""
+    batch: list[tuple[int, RawItem]] = []
+    held = 0
+    for index, item in enumerate(items, 1):
+        batch.append((index, item))
+        held += len(item.data or b"") + len(item.text or "")
+        if len(batch) >= size or held >= MAX_BATCH_BYTES:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
+
+
+class Runner:
+    """Runs a BatchScreener over a stream of raw items with ``jobs`` processes.
+
+    Results come back in input order whatever ``jobs`` is. With more than one job the
+    workers are forked from this process once, after the engine is warmed up, so they share
+    its loaded pipelines; at most ``2 × jobs`` batches are in flight, which keeps memory
+    flat however long the input is. Use it as a context manager.
+    """
+
+    def __init__(self, screener: BatchScreener, jobs: int = 1, batch_size: int = DEFAULT_BATCH_SIZE):
+        self.screener = screener
+        self.jobs = max(1, jobs)
+        self.batch_size = batch_size
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "Runner":
+        if self.jobs > 1:
+            self._start_pool()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _start_pool(self) -> None:
+        # Workers must not see the Ctrl-C meant for us even before their initializer runs;
+        # with fork they are all created at the first submit, which happens right here.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=multiprocessing.get_context("fork"),
+                initializer=_init_worker, initargs=(self.screener,),
+            )
+            ready = [self._pool.submit(_ready) for _ in range(self.jobs)]
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        for future in ready:
+            future.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def results(self, items: Iterable[RawItem]) -> Iterator[ScreenResult]:
+        if self._pool is None:
+            for batch in batches(items, self.batch_size):
+                yield from self.screener.screen(batch)
+            return
+        in_flight: deque[tuple[list[tuple[int, RawItem]], Future]] = deque()
+        limit = 2 * self.jobs
+        for batch in batches(items, self.batch_size):
+            in_flight.append((batch, self._pool.submit(_screen_in_worker, batch)))
+            if len(in_flight) >= limit:
+                yield from self._collect(*in_flight.popleft())
+        while in_flight:
+            yield from self._collect(*in_flight.popleft())
+
+    def _collect(self, batch: list[tuple[int, RawItem]], future: Future) -> list[ScreenResult]:
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            raise WorkerCrashed(
+                f"a screening worker died ({exc}); messages {batch[0][0]}-{batch[-1][0]} were not screened"
+            ) from None
+
+
+class WorkerCrashed(RuntimeError):
+    """A worker process died (killed, out of memory): the run cannot go on."""

@@ -1,0 +1,1 @@
+"""Screens of the rehearsal studio: the studio itself, help and dialogs."""

@@ -1,0 +1,1 @@
+"""Widgets of the rehearsal studio: editor, feedback panel, scoreboard and status line."""
