@@ -36,8 +36,10 @@ def parse_mode(value: str | Mode) -> Mode:
 class Engine:
     """Holds one spaCy pipeline per language, built on first use and then reused."""
 
-    def __init__(self, extra_packs: Sequence[str | Path] = ()):
+    def __init__(self, extra_packs: Sequence[str | Path] = (), builtin: bool = True):
+        """``extra_packs`` add rule packs; ``builtin=False`` leaves out coach's own packs."""
         self.extra_packs = [str(Path(p).resolve()) for p in extra_packs]
+        self.builtin = builtin
         self._pipelines: dict[Language, SpacyLanguage] = {}
         self._lock = threading.Lock()
 
@@ -51,6 +53,8 @@ class Engine:
         overrides = {
             "components.coach_rules.extra_packs": self.extra_packs,
             "components.coach_document_rules.extra_packs": self.extra_packs,
+            "components.coach_rules.builtin": self.builtin,
+            "components.coach_document_rules.builtin": self.builtin,
         }
         config = spacy.util.load_config(models_dir() / f"{lang.value}.cfg", overrides=overrides)
         return spacy.util.load_model_from_config(config, auto_fill=True)

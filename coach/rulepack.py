@@ -91,18 +91,19 @@ def word_splitter(lang: str) -> Callable[[str], list[str]]:
     return split
 
 
-def load_rules(lang: str, extra_packs: Sequence[str | Path] = ()) -> RuleSet:
-    return _load_rules(lang, tuple(str(p) for p in extra_packs))
+def load_rules(lang: str, extra_packs: Sequence[str | Path] = (), builtin: bool = True) -> RuleSet:
+    """The built-in packs of ``lang`` (unless ``builtin`` is False) plus ``extra_packs``."""
+    return _load_rules(lang, tuple(str(p) for p in extra_packs), builtin)
 
 
 @lru_cache(maxsize=16)
-def _load_rules(lang: str, extra_packs: tuple[str, ...]) -> RuleSet:
+def _load_rules(lang: str, extra_packs: tuple[str, ...], builtin: bool) -> RuleSet:
     if lang not in LANGUAGES:
         raise RulePackError(rules_dir(), f"unknown language {lang!r}")
     known_guidelines = load_catalogue().ids()
     rules: list[RuleBase] = []
     seen: dict[str, Path] = {}
-    paths = builtin_pack_paths(lang) + [Path(p) for p in extra_packs]
+    paths = (builtin_pack_paths(lang) if builtin else []) + [Path(p) for p in extra_packs]
     for path in paths:
         for rule in load_pack(path, lang, known_guidelines):
             if rule.id in seen:

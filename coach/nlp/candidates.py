@@ -20,6 +20,8 @@ class Candidate:
     message: str
     #: Why context shows this is not the behaviour itself (None: it stands).
     suppressed: str | None = None
+    #: Words the rule itself names; a negator among them is part of the match, not a negation.
+    own_words: frozenset[str] = frozenset()
 
     @property
     def category(self):

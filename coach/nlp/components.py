@@ -95,9 +95,9 @@ class Lemmatizer:
         return doc
 
 
-@Language.factory("coach_rules", default_config={"lang": "nl", "extra_packs": []})
-def make_rule_matcher(nlp: Language, name: str, lang: str, extra_packs: list[str]) -> "RuleMatcher":
-    return RuleMatcher(nlp, load_rules(lang, extra_packs))
+@Language.factory("coach_rules", default_config={"lang": "nl", "extra_packs": [], "builtin": True})
+def make_rule_matcher(nlp: Language, name: str, lang: str, extra_packs: list[str], builtin: bool) -> "RuleMatcher":
+    return RuleMatcher(nlp, load_rules(lang, extra_packs, builtin))
 
 
 class RuleMatcher:
@@ -120,6 +120,7 @@ class RuleMatcher:
             if phrases:
                 self.matcher.add(f"cue:{key}", [compile_phrase(p, rules.lang, split) for p in phrases])
         self.by_id = {rule.id: rule for rule in rules.matching}
+        self.own_words = {rule.id: rule_words(rule, rules.lang) for rule in rules.matching}
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -144,7 +145,7 @@ class RuleMatcher:
                 candidates.append(Candidate(
                     rule=rule, start=span.start, end=span.end,
                     start_char=span.start_char, end_char=span.end_char,
-                    severity=rule.severity, message=rule.message,
+                    severity=rule.severity, message=rule.message, own_words=self.own_words[rule_id],
                 ))
         candidates.sort(key=lambda c: (c.start_char, c.end_char, c.rule.id))
         doc._.coach_candidates = candidates
@@ -196,7 +197,8 @@ class ContextComponent:
         regions = self.judge.regions(doc)
         cues = doc._.coach_cues or {}
         return [
-            self.judge.reason(doc, c.start, c.end, cues, regions, c.rule.context) for c in candidates
+            self.judge.reason(doc, c.start, c.end, cues, regions, c.rule.context, c.own_words)
+            for c in candidates
         ]
 
     def set_annotations(self, doc: Doc, reasons: list[str | None]) -> None:
@@ -204,6 +206,20 @@ class ContextComponent:
         for candidate, reason in zip(candidates, reasons):
             candidate.suppressed = reason
         doc._.coach_candidates = _without_overlaps(candidates)
+
+
+def rule_words(rule: MatchingRule, lang: str) -> frozenset[str]:
+    """Every literal word a rule's patterns name, so its own "geen" is not read as negation."""
+    words: set[str] = set()
+    for pattern in rule.token_patterns(lang, word_splitter(lang)):
+        for spec in pattern:
+            for key in ("LEMMA", "LOWER", "ORTH", "TEXT"):
+                value = spec.get(key)
+                if isinstance(value, str):
+                    words.add(value.lower())
+                elif isinstance(value, dict) and "IN" in value:
+                    words.update(str(v).lower() for v in value["IN"])
+    return frozenset(words)
 
 
 def _without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
@@ -224,9 +240,9 @@ def _without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-@Language.factory("coach_document_rules", default_config={"lang": "nl", "extra_packs": []})
-def make_document_rules(nlp: Language, name: str, lang: str, extra_packs: list[str]) -> "DocumentRules":
-    return DocumentRules(load_rules(lang, extra_packs))
+@Language.factory("coach_document_rules", default_config={"lang": "nl", "extra_packs": [], "builtin": True})
+def make_document_rules(nlp: Language, name: str, lang: str, extra_packs: list[str], builtin: bool) -> "DocumentRules":
+    return DocumentRules(load_rules(lang, extra_packs, builtin))
 
 
 class DocumentRules:

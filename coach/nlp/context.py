@@ -27,6 +27,7 @@ NEGATION_REACH_AFTER = 3
 MAX_QUOTE_CHARS = 400
 
 _CLOSERS = {"“": "”", "„": "”“", "«": "»", "‹": "›", '"': '"', "‘": "’", "'": "'", "”": "”"}
+_DUTCH_PERFECT = frozenset({"heeft", "had", "hebben", "hadden", "heb", "hebt"})
 _BULLET = re.compile(r"^\s*(?:[-*•·–—>]|\d+[.)])\s*")
 
 
@@ -106,7 +107,7 @@ class ContextJudge:
         return find_regions(doc.text, self.reply_headers)
 
     def reason(self, doc: Doc, start: int, end: int, cues: dict[str, list[tuple[int, int]]],
-               regions: Regions, options) -> str | None:
+               regions: Regions, options, own_words: frozenset[str] = frozenset()) -> str | None:
         """Why the tokens ``start:end`` are not the behaviour itself, or None."""
         span = doc[start:end]
         first, last = span.start_char, span.end_char
@@ -116,7 +117,7 @@ class ContextJudge:
             if regions.quoted(first, last):
                 return QUOTED
         sent = doc[start].sent
-        if options.negation == "suppress" and self._negated(doc, sent, start, end, cues):
+        if options.negation == "suppress" and self._negated(doc, sent, start, end, cues, own_words):
             return NEGATED
         if options.warning == "suppress" and self._warned(doc, sent, start, end, cues):
             return WARNING
@@ -172,11 +173,19 @@ class ContextJudge:
         if self.lang == "nl":
             if lower.endswith(("de", "te", "den", "ten")) and token.lemma_.endswith("en"):
                 return True
-            return lower.startswith("ge") and lower.endswith(("d", "t")) and token.lemma_.endswith("en")
+            # A participle tells of the past only beside a perfect-tense auxiliary.
+            return (lower.startswith("ge") and lower.endswith(("d", "t")) and token.lemma_.endswith("en")
+                    and any(t.lower_ in _DUTCH_PERFECT for t in token.sent))
         return False
 
-    def _negated(self, doc: Doc, sent: Span, start: int, end: int, cues) -> bool:
+    def _negated(self, doc: Doc, sent: Span, start: int, end: int, cues, own_words=frozenset()) -> bool:
         exceptions = cues.get("negexc", ())
+        # A negator in a gap of the match ("ik stuur je geen offerte") negates it too, unless
+        # the rule itself asks for that word.
+        for i in range(start + 1, end - 1):
+            token = doc[i]
+            if token.lower_ not in own_words and token.lemma_ not in own_words and self._is_negator(token, exceptions):
+                return True
         for i in range(start - 1, max(sent.start, start - NEGATION_REACH_BEFORE) - 1, -1):
             if self._is_negator(doc[i], exceptions):
                 return True

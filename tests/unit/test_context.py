@@ -10,7 +10,7 @@ from tests.conftest import DATA
 
 @pytest.fixture(scope="module")
 def behaviour_engine() -> Engine:
-    return Engine(extra_packs=[DATA / "packs" / "behaviour.yaml"])
+    return Engine(extra_packs=[DATA / "packs" / "behaviour.yaml"], builtin=False)
 
 
 def _outcome(engine: Engine, text: str, lang: str) -> str | None:

@@ -29,7 +29,7 @@ def test_unknown_language_is_a_clear_error():
 
 @pytest.fixture(scope="module")
 def notation_engine() -> Engine:
-    return Engine(extra_packs=[DATA / "packs" / "notation.yaml"])
+    return Engine(extra_packs=[DATA / "packs" / "notation.yaml"], builtin=False)
 
 
 def _severities(engine: Engine, text: str, mode: Mode, rule: str) -> list[str]:

@@ -10,7 +10,7 @@ from tests.conftest import DATA
 
 @pytest.fixture(scope="module")
 def notation_engine() -> Engine:
-    return Engine(extra_packs=[DATA / "packs" / "notation.yaml"])
+    return Engine(extra_packs=[DATA / "packs" / "notation.yaml"], builtin=False)
 
 
 def _marked(engine: Engine, text: str, rule: str, lang: str = "nl") -> list[str]:
