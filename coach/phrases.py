@@ -31,15 +31,32 @@ class PhraseSyntaxError(ValueError):
 def compile_phrase(
     phrase: str, lang: str, split_word: Callable[[str], list[str]], gap: int = 6
 ) -> TokenPattern:
+    """The whole phrase as one token pattern, gaps included (for validation and inspection)."""
+    pattern: TokenPattern = []
+    for index, segment in enumerate(compile_segments(phrase, lang, split_word)):
+        if index:
+            pattern.append({"IS_SENT_START": False, "OP": f"{{0,{gap}}}"})
+        pattern.extend(segment)
+    return pattern
+
+
+def compile_segments(phrase: str, lang: str, split_word: Callable[[str], list[str]]) -> list[TokenPattern]:
+    """The contiguous parts of a phrase between its ``...`` gaps.
+
+    Matching the parts separately and joining them afterwards is much cheaper than a
+    Matcher pattern with a ``{0,n}`` wildcard, which branches at every token.
+    """
     words = phrase.strip().split()
     if not words:
         raise PhraseSyntaxError("empty phrase")
     if words[0] == "..." or words[-1] == "...":
         raise PhraseSyntaxError(f"phrase {phrase!r} may not start or end with '...'")
-    pattern: TokenPattern = []
+    segments: list[TokenPattern] = [[]]
     for word in words:
         if word == "...":
-            pattern.append({"IS_SENT_START": False, "OP": f"{{0,{gap}}}"})
+            if not segments[-1]:
+                raise PhraseSyntaxError(f"phrase {phrase!r} has two gaps in a row")
+            segments.append([])
             continue
         optional = word.endswith("?") and len(word) > 1
         if optional:
@@ -49,8 +66,9 @@ def compile_phrase(
             if len(specs) != 1:
                 raise PhraseSyntaxError(f"optional word {word!r} must be a single token")
             specs[0]["OP"] = "?"
-        pattern.extend(specs)
-    return pattern
+        segments[-1].extend(specs)
+    # A part made only of optional words ("... over? ...") adds nothing the gaps don't cover.
+    return [segment for segment in segments if not all(spec.get("OP") == "?" for spec in segment)]
 
 
 def _word_specs(word: str, lang: str, split_word: Callable[[str], list[str]]) -> list[dict]:

@@ -8,14 +8,15 @@ from typing import Literal
 from pydantic import Field
 
 from coach.kinds.matching import MatchingRule
-from coach.phrases import TokenPattern, compile_phrase
+from coach.phrases import TokenPattern, compile_phrase, compile_segments
 
 
 class PhraseRule(MatchingRule):
     kind: Literal["phrase"]
     phrases: list[str] = Field(min_length=1)
-    #: Widest gap, in words, that ``...`` in a phrase may span.
-    gap: int = Field(6, ge=1, le=12)
 
     def token_patterns(self, lang: str, split_word: Callable[[str], list[str]]) -> list[TokenPattern]:
         return [compile_phrase(p, lang, split_word, self.gap) for p in self.phrases]
+
+    def segmented_patterns(self, lang: str, split_word: Callable[[str], list[str]]) -> list[list[TokenPattern]]:
+        return [compile_segments(p, lang, split_word) for p in self.phrases]

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 import simplemma
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokenizer import Tokenizer
 from spacy.util import registry
 from spacy.tokens import Doc
@@ -22,7 +21,9 @@ from coach.lemmatizer import lemma
 from coach.nlp.candidates import Candidate
 from coach.nlp.context import ContextJudge
 from coach.nlp.extensions import register_extensions
-from coach.phrases import compile_phrase
+from coach.phrases import compile_segments
+from coach.nlp.matching import PatternIndex
+from coach.kinds.matching import DEFAULT_GAP
 from coach.report import Category, Scores, Severity
 from coach.rulepack import RuleSet, load_rules, word_splitter
 
@@ -105,20 +106,19 @@ class RuleMatcher:
 
     def __init__(self, nlp: Language, rules: RuleSet):
         self.rules = rules
-        self.matcher = Matcher(nlp.vocab)
-        self.strings = nlp.vocab.strings
+        self.index = PatternIndex(nlp.vocab)
         split = word_splitter(rules.lang)
         for rule in rules.matching:
-            self.matcher.add(f"rule:{rule.id}", rule.token_patterns(rules.lang, split), greedy="LONGEST")
+            self.index.add(f"rule:{rule.id}", rule.segmented_patterns(rules.lang, split), rule.gap)
         for rule in rules.rules:
             for tag, phrases in (("req", rule.context.requires), ("exc", rule.context.excludes)):
                 if phrases:
-                    patterns = [compile_phrase(p, rules.lang, split) for p in phrases]
-                    self.matcher.add(f"{tag}:{rule.id}", patterns)
+                    segmented = [compile_segments(p, rules.lang, split) for p in phrases]
+                    self.index.add(f"{tag}:{rule.id}", segmented, DEFAULT_GAP)
         for key, attribute in CUE_LISTS.items():
             phrases = getattr(rules.profile, attribute)
             if phrases:
-                self.matcher.add(f"cue:{key}", [compile_phrase(p, rules.lang, split) for p in phrases])
+                self.index.add(f"cue:{key}", [compile_segments(p, rules.lang, split) for p in phrases], DEFAULT_GAP)
         self.by_id = {rule.id: rule for rule in rules.matching}
         self.own_words = {rule.id: rule_words(rule, rules.lang) for rule in rules.matching}
 
@@ -127,16 +127,13 @@ class RuleMatcher:
         return doc
 
     def match(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
-        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for key, start, end in self.matcher(doc):
-            found[self.strings[key]].append((start, end))
-        return found
+        return self.index.find(doc)
 
     def set_annotations(self, doc: Doc, found: dict[str, list[tuple[int, int]]]) -> None:
         candidates = []
         for key, spans in found.items():
             kind, _, rule_id = key.partition(":")
-            if kind != "rule":
+            if kind != "rule" or "#" in rule_id or not spans:
                 continue
             rule = self.by_id[rule_id]
             for span in filter_spans([doc[s:e] for s, e in spans]):
@@ -149,7 +146,9 @@ class RuleMatcher:
                 ))
         candidates.sort(key=lambda c: (c.start_char, c.end_char, c.rule.id))
         doc._.coach_candidates = candidates
-        doc._.coach_cues = {k.partition(":")[2]: v for k, v in found.items() if k.startswith("cue:")}
+        doc._.coach_cues = {
+            k.partition(":")[2]: v for k, v in found.items() if k.startswith("cue:") and "#" not in k
+        }
 
     def _preconditions_hold(self, doc: Doc, rule: MatchingRule, start: int, end: int, found) -> bool:
         options = rule.context
