@@ -48,6 +48,9 @@ class RuleBase(BaseModel):
     suggestion: str | None = None
     #: A drop-in replacement for the matched words, offered as a one-key fix.
     replacement: str | None = None
+    #: For take-without-give rules: the match is an ask, weighed against the text's gives.
+    #: False for behaviours no give excuses, such as cutting out the person who introduced you.
+    ask: bool = True
     #: Severity in a given mode, overriding the engine's mode weighting.
     mode_severity: dict[Mode, Severity] = {}
     context: ContextOptions = ContextOptions()

@@ -136,9 +136,10 @@ class RuleMatcher:
             if kind != "rule" or "#" in rule_id or not spans:
                 continue
             rule = self.by_id[rule_id]
-            for span in filter_spans([doc[s:e] for s, e in spans]):
-                if not self._preconditions_hold(doc, rule, span.start, span.end, found):
-                    continue
+            # Check each match before trimming overlaps, so a longer match that fails its
+            # preconditions cannot hide a shorter one that holds.
+            holding = [doc[s:e] for s, e in spans if self._preconditions_hold(doc, rule, s, e, found)]
+            for span in filter_spans(holding):
                 candidates.append(Candidate(
                     rule=rule, start=span.start, end=span.end,
                     start_char=span.start_char, end_char=span.end_char,
@@ -261,7 +262,7 @@ class DocumentRules:
     def match(self, doc: Doc) -> tuple[Scores, list[Candidate]]:
         candidates = doc._.coach_candidates or []
         standing = [c for c in candidates if c.suppressed is None]
-        asks = [c for c in standing if c.category is Category.TAKE_WITHOUT_GIVE]
+        asks = [c for c in standing if c.category is Category.TAKE_WITHOUT_GIVE and c.rule.ask]
         gives = [c for c in standing if c.category is Category.GIVE]
         scores = self.score(doc, len(asks), len(gives))
         for balance in self.rules.balances:
