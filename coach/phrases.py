@@ -16,12 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from coach.lemmatizer import lemma
+from coach.lemmatizer import NUMBER_LEMMA, lemma
 
 TokenPattern = list[dict]
 
 _INFLECTION = r"(?:s|es|en|e|'s|’s)?"
-_NUMBER = r"^[€$£]?\d+([.,]\d+)*%?[€$£]?$"
 
 
 class PhraseSyntaxError(ValueError):
@@ -74,7 +73,7 @@ def compile_segments(phrase: str, lang: str, split_word: Callable[[str], list[st
 def _word_specs(word: str, lang: str, split_word: Callable[[str], list[str]]) -> list[dict]:
     if word == "<num>":
         # Some tokenizers keep "20%" whole, others split off the "%".
-        return [{"TEXT": {"REGEX": _NUMBER}}, {"ORTH": "%", "OP": "?"}]
+        return [{"LEMMA": NUMBER_LEMMA}, {"LEMMA": "%", "OP": "?"}]
     if word == "<any>":
         return [{"IS_SPACE": False}]
     if "|" in word:

@@ -6,10 +6,14 @@ them onto the Doc), as spaCy's own components do.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
+
+import numpy
 from collections.abc import Callable
 
 import simplemma
+from spacy.attrs import IDX, LEMMA, ORTH
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.util import registry
@@ -70,12 +74,17 @@ class LineBreaks:
     """Start a new sentence after a line break: lists, greetings and signatures are not prose."""
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc[1:]:
-            previous = doc[token.i - 1]
-            if "\n" in previous.text or (previous.is_space and "\n" in previous.whitespace_):
-                token.is_sent_start = True
-            elif "\n" in previous.whitespace_:
-                token.is_sent_start = True
+        text = doc.text
+        if "\n" not in text:
+            return doc
+        starts = doc.to_array(IDX).tolist()
+        position = text.find("\n")
+        while position != -1:
+            # The first token that starts after this line break begins a sentence.
+            following = bisect.bisect_right(starts, position)
+            if following < len(doc):
+                doc[following].is_sent_start = True
+            position = text.find("\n", position + 1)
         return doc
 
 
@@ -89,10 +98,22 @@ class Lemmatizer:
 
     def __init__(self, lang: str):
         self.lang = lang
+        self._lemma_of: dict[int, int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc:
-            token.lemma_ = lemma(token.text, self.lang)
+        # Lemmas go in as one array of hashes: no Token objects, one lookup per distinct word.
+        strings = doc.vocab.strings
+        lemma_of = self._lemma_of
+        orths = doc.to_array(ORTH)
+        hashes = numpy.empty((len(orths), 1), dtype="uint64")
+        for i, orth in enumerate(orths.tolist()):
+            found = lemma_of.get(orth)
+            if found is None:
+                found = strings.add(lemma(strings[orth], self.lang))
+                if len(lemma_of) < 500_000:
+                    lemma_of[orth] = found
+            hashes[i, 0] = found
+        doc.from_array([LEMMA], hashes)
         return doc
 
 

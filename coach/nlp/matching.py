@@ -10,9 +10,11 @@ Matcher. Patterns split at their gaps are matched part by part and joined afterw
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from itertools import product
 
+from spacy.attrs import LOWER
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -25,24 +27,23 @@ _PLAIN_KEYS = ("LEMMA", "LOWER")
 
 
 def expand(pattern: TokenPattern) -> list[TokenPattern] | None:
-    """Every plain variant of a pattern, or None when it cannot be expanded."""
+    """Every variant of a pattern without set predicates or optional words, or None when it
+    holds something that cannot be expanded (a regular expression, a ``*``/``+`` operator)."""
     choices: list[list[dict | None]] = []
     for spec in pattern:
         op = spec.get("OP")
         body = {k: v for k, v in spec.items() if k != "OP"}
-        if op not in (None, "?") or len(body) != 1:
+        if op not in (None, "?") or not body:
             return None
-        key, value = next(iter(body.items()))
-        if key not in _PLAIN_KEYS:
+        sets = {k: v for k, v in body.items() if isinstance(v, dict)}
+        if any(set(v) != {"IN"} for v in sets.values()) or len(sets) > 1:
             return None
-        if isinstance(value, dict):
-            if set(value) != {"IN"}:
-                return None
-            options: list[dict | None] = [{key: str(v)} for v in value["IN"]]
-        elif isinstance(value, str):
-            options = [{key: value}]
+        if sets:
+            key, value = next(iter(sets.items()))
+            rest = {k: v for k, v in body.items() if k != key}
+            options: list[dict | None] = [{key: str(v), **rest} for v in value["IN"]]
         else:
-            return None
+            options = [body]
         if op == "?":
             options.append(None)
         choices.append(options)
@@ -59,6 +60,16 @@ def expand(pattern: TokenPattern) -> list[TokenPattern] | None:
     return variants
 
 
+def wildcards_in(pattern: TokenPattern) -> frozenset[str]:
+    """The regular expressions a pattern tests words against."""
+    found = set()
+    for spec in pattern:
+        for value in spec.values():
+            if isinstance(value, dict) and "REGEX" in value:
+                found.add(value["REGEX"])
+    return frozenset(found)
+
+
 class PatternIndex:
     """Token patterns under string keys; ``find(doc)`` returns ``key -> [(start, end)]``."""
 
@@ -67,10 +78,16 @@ class PatternIndex:
         self.matcher = Matcher(vocab)
         self.by_lemma = PhraseMatcher(vocab, attr="LEMMA")
         self.by_lower = PhraseMatcher(vocab, attr="LOWER")
+        #: Patterns with regular expressions, by the expressions they need: such a
+        #: Matcher runs only on texts where some word matches every one of them.
+        self.gated: dict[frozenset[str], Matcher] = {}
         #: key -> [(part keys, gap)] for patterns split at their gaps.
         self.chains: dict[str, list[tuple[list[str], int]]] = defaultdict(list)
         self._chain_count: dict[str, int] = defaultdict(int)
+        self._chains_by_first: dict[str, list[tuple[str, list[str], int]]] = defaultdict(list)
         self._seen: dict[str, set] = defaultdict(set)
+        self._word_wildcards: dict[str, frozenset[str]] = {}
+        self._compiled: dict[str, re.Pattern[str]] = {}
 
     def add(self, key: str, segmented: list[list[TokenPattern]], gap: int) -> None:
         """Add patterns, each given as its contiguous parts (one part: no gap)."""
@@ -84,37 +101,67 @@ class PatternIndex:
             for part_key, segment in zip(keys, segments):
                 self._add_plain(part_key, segment)
             self.chains[key].append((keys, gap))
+            self._chains_by_first[keys[0]].append((key, keys, gap))
 
     def _add_plain(self, key: str, pattern: TokenPattern) -> None:
         variants = expand(pattern)
+        # The Matcher's cost grows with its number of patterns: expand only into the tries.
+        if variants is not None and not all(_phrase_attr(v) for v in variants):
+            variants = None
         if variants is None:
-            self.matcher.add(key, [pattern])
+            wildcards = wildcards_in(pattern)
+            if wildcards:
+                for regex in wildcards:
+                    self._compiled.setdefault(regex, re.compile(regex))
+                self.gated.setdefault(wildcards, Matcher(self.vocab)).add(key, [pattern])
+            else:
+                self.matcher.add(key, [pattern])
             return
         for variant in variants:
-            attrs = {next(iter(spec)) for spec in variant}
-            words = tuple(next(iter(spec.values())) for spec in variant)
-            signature = (tuple(sorted(attrs)), words)
+            signature = tuple(tuple(sorted(spec.items())) for spec in variant)
             if signature in self._seen[key]:
                 continue
             self._seen[key].add(signature)
-            if attrs == {"LEMMA"}:
-                self.by_lemma.add(key, [Doc(self.vocab, words=list(words), lemmas=list(words))])
-            elif attrs == {"LOWER"}:
-                self.by_lower.add(key, [Doc(self.vocab, words=list(words))])
+            words = [next(iter(spec.values())) for spec in variant]
+            if _phrase_attr(variant) == "LEMMA":
+                self.by_lemma.add(key, [Doc(self.vocab, words=words, lemmas=words)])
             else:
-                self.matcher.add(key, [variant])
+                self.by_lower.add(key, [Doc(self.vocab, words=words)])
+
+    def _wildcards_of(self, word: str) -> frozenset[str]:
+        known = self._word_wildcards.get(word)
+        if known is None:
+            known = frozenset(r for r, compiled in self._compiled.items() if compiled.search(word))
+            if len(self._word_wildcards) < 500_000:
+                self._word_wildcards[word] = known
+        return known
 
     def find(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         strings = self.vocab.strings
         found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for matcher in (self.by_lemma, self.by_lower, self.matcher):
+        matchers = [self.by_lemma, self.by_lower, self.matcher]
+        if self.gated:
+            present: set[str] = set()
+            for lower_hash in doc.count_by(LOWER):
+                present.update(self._wildcards_of(strings[lower_hash]))
+            matchers += [m for needed, m in self.gated.items() if needed <= present]
+        for matcher in matchers:
             if len(matcher):
                 for key, start, end in matcher(doc):
                     found[strings[key]].append((start, end))
-        for key, chains in self.chains.items():
-            for part_keys, gap in chains:
+        for first_key in [k for k in found if k in self._chains_by_first]:
+            for key, part_keys, gap in self._chains_by_first[first_key]:
                 found[key].extend(join_parts(doc, [found.get(k, ()) for k in part_keys], gap))
         return found
+
+
+def _phrase_attr(variant: TokenPattern) -> str | None:
+    """LEMMA or LOWER when a variant is a plain word sequence on that one attribute."""
+    attrs = {k for spec in variant for k in spec}
+    if len(attrs) == 1 and all(len(spec) == 1 for spec in variant):
+        attr = attrs.pop()
+        return attr if attr in ("LEMMA", "LOWER") else None
+    return None
 
 
 def join_parts(doc: Doc, parts: list, gap: int) -> list[tuple[int, int]]:
