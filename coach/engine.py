@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
@@ -16,6 +17,7 @@ import coach.nlp.components  # noqa: F401 - registers the coach_* factories
 from coach.guidelines import load_catalogue
 from coach.language import detect_language, parse_language
 from coach.modes import severity_in_mode
+from coach.nlp.view import doc_view
 from coach.paths import models_dir
 from coach.report import (
     Finding, GuidelineText, Language, Mode, Report, Severity, Suppression, Verdict,
@@ -95,11 +97,12 @@ class Engine:
 
 
 def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detected: bool) -> Report:
-    line_starts = [0] + [i + 1 for i, ch in enumerate(doc.text) if ch == "\n"]
+    text_of_doc = doc_view(doc).text
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text_of_doc)]
     findings: list[Finding] = []
     suppressed: list[Suppression] = []
     for candidate in doc._.coach_candidates or []:
-        text = doc.text[candidate.start_char : candidate.end_char]
+        text = text_of_doc[candidate.start_char : candidate.end_char]
         rule = candidate.rule
         if candidate.suppressed:
             suppressed.append(Suppression(

@@ -13,8 +13,9 @@ import numpy
 from collections.abc import Callable
 
 import simplemma
-from spacy.attrs import IDX, LEMMA, ORTH
+from spacy.attrs import IDX, IS_PUNCT, LEMMA, ORTH, SENT_START
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokenizer import Tokenizer
 from spacy.util import registry
 from spacy.tokens import Doc
@@ -27,6 +28,7 @@ from coach.nlp.context import ContextJudge
 from coach.nlp.extensions import register_extensions
 from coach.phrases import compile_segments
 from coach.nlp.matching import PatternIndex
+from coach.nlp.view import build_view, doc_view
 from coach.kinds.matching import DEFAULT_GAP
 from coach.report import Category, Scores, Severity
 from coach.rulepack import RuleSet, load_rules, word_splitter
@@ -65,26 +67,43 @@ def drop_word_abbreviations(tokenizer: Tokenizer, lang: str) -> None:
     tokenizer.rules = rules
 
 
-@Language.factory("coach_line_breaks")
-def make_line_breaks(nlp: Language, name: str) -> "LineBreaks":
-    return LineBreaks()
+@Language.factory("coach_sentences")
+def make_sentences(nlp: Language, name: str) -> "Sentences":
+    return Sentences()
 
 
-class LineBreaks:
-    """Start a new sentence after a line break: lists, greetings and signatures are not prose."""
+class Sentences:
+    """Sentence starts after final punctuation (as spaCy's sentencizer) and after every line
+    break: lists, greetings and signatures are not prose. Works on arrays, not Tokens."""
+
+    punct_chars = frozenset(Sentencizer.default_punct_chars)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        if "\n" not in text:
+        if len(doc) == 0:
             return doc
-        starts = doc.to_array(IDX).tolist()
+        strings = doc.vocab.strings
+        text = doc.text
+        rows = doc.to_array([ORTH, IS_PUNCT, IDX]).tolist()
+        starts = [-1] * len(rows)
+        starts[0] = 1
+        seen_final = False
+        for i, (orth, is_punct, _) in enumerate(rows):
+            final = strings[orth] in self.punct_chars
+            if seen_final and not is_punct and not final:
+                starts[i] = 1
+                seen_final = False
+            elif final:
+                seen_final = True
+        offsets = [row[2] for row in rows]
         position = text.find("\n")
         while position != -1:
-            # The first token that starts after this line break begins a sentence.
-            following = bisect.bisect_right(starts, position)
-            if following < len(doc):
-                doc[following].is_sent_start = True
+            following = bisect.bisect_right(offsets, position)
+            if following < len(rows):
+                starts[following] = 1
             position = text.find("\n", position + 1)
+        doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1))
+        # Doc.text joins every token anew on each access: keep the one built here.
+        doc._.coach_view = build_view(doc, text)
         return doc
 
 
@@ -114,6 +133,9 @@ class Lemmatizer:
                     lemma_of[orth] = found
             hashes[i, 0] = found
         doc.from_array([LEMMA], hashes)
+        view = doc._.coach_view
+        if view is not None:
+            view.lemmas = [strings[h] for h in hashes[:, 0].tolist()]
         return doc
 
 
@@ -142,6 +164,7 @@ class RuleMatcher:
                 self.index.add(f"cue:{key}", [compile_segments(p, rules.lang, split) for p in phrases], DEFAULT_GAP)
         self.by_id = {rule.id: rule for rule in rules.matching}
         self.own_words = {rule.id: rule_words(rule, rules.lang) for rule in rules.matching}
+        self.reader_words = frozenset(w.lower() for w in rules.profile.reader_words)
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -174,11 +197,9 @@ class RuleMatcher:
 
     def _preconditions_hold(self, doc: Doc, rule: MatchingRule, start: int, end: int, found) -> bool:
         options = rule.context
-        if options.scope == "sentence":
-            sent = doc[start].sent
-            low, high = sent.start, sent.end
-        else:
-            low, high = 0, len(doc)
+        view = doc_view(doc)
+        sent_start, sent_end = view.sentence(start)
+        low, high = (sent_start, sent_end) if options.scope == "sentence" else (0, len(doc))
 
         def occurs(tag: str) -> bool:
             return any(low <= s and e <= high for s, e in found.get(f"{tag}:{rule.id}", ()))
@@ -188,10 +209,9 @@ class RuleMatcher:
         if options.excludes and occurs("exc"):
             return False
         if options.address == "reader":
-            sent = doc[start].sent
-            reader = self.rules.profile.reader_words
-            first = next((t.i for t in sent if not (t.is_space or t.is_punct)), sent.start)
-            if start != first and not any(t.lower_ in reader for t in sent):
+            if start != view.first_word(sent_start, sent_end) and not view.any_word_in(
+                self.reader_words, sent_start, sent_end
+            ):
                 return False
         return True
 
@@ -215,10 +235,12 @@ class ContextComponent:
         candidates = doc._.coach_candidates or []
         if not candidates:
             return []
-        regions = self.judge.regions(doc)
+        view = doc_view(doc)
+        regions = self.judge.regions(view.text)
         cues = doc._.coach_cues or {}
         return [
-            self.judge.reason(doc, c.start, c.end, cues, regions, c.rule.context, c.own_words)
+            self.judge.reason(view, c.start, c.end, c.start_char, c.end_char, cues, regions,
+                              c.rule.context, c.own_words)
             for c in candidates
         ]
 
@@ -311,20 +333,17 @@ class DocumentRules:
             )
 
     def score(self, doc: Doc, asks: int, gives: int) -> Scores:
-        words = self_refs = reader_refs = 0
-        for token in doc:
-            if token.is_punct or token.is_space:
-                continue
-            words += 1
-            lower = token.lower_
-            if lower in self.self_words:
-                self_refs += 1
-            elif lower in self.reader_words:
-                reader_refs += 1
-        sentences = [s for s in doc.sents if s.text.strip()]
+        view = doc_view(doc)
+        words = sum(1 for skip in view.skip if not skip)
+        self_refs = sum(1 for w in view.lowers if w in self.self_words)
+        reader_refs = sum(1 for w in view.lowers if w in self.reader_words)
+        sentences = [
+            (start, end) for start, end in view.sentences()
+            if not all(view.space[start:end])
+        ]
         questions = sum(
-            1 for s in sentences
-            if any(t.text == "?" for t in s) and any(t.lower_ in self.reader_words for t in s)
+            1 for start, end in sentences
+            if "?" in view.lowers[start:end] and view.any_word_in(self.reader_words, start, end)
         )
         referenced = self_refs + reader_refs
         return Scores(
@@ -342,7 +361,8 @@ class DocumentRules:
 
 def _whole_text(doc: Doc):
     """The text without its surrounding whitespace, as one span."""
-    tokens = [t for t in doc if not t.is_space]
-    if not tokens:
+    view = doc_view(doc)
+    words = [i for i, space in enumerate(view.space) if not space]
+    if not words:
         return None
-    return doc[tokens[0].i : tokens[-1].i + 1]
+    return doc[words[0] : words[-1] + 1]

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
-
+from coach.nlp.view import DocView
 from coach.profile import LanguageProfile
 
 NEGATED = "negated"
@@ -103,105 +102,103 @@ class ContextJudge:
         self.past_markers = {w.lower() for w in profile.past_markers}
         self.reply_headers = [re.compile(p, re.IGNORECASE) for p in profile.reply_headers]
 
-    def regions(self, doc: Doc) -> Regions:
-        return find_regions(doc.text, self.reply_headers)
+    def regions(self, text: str) -> Regions:
+        return find_regions(text, self.reply_headers)
 
-    def reason(self, doc: Doc, start: int, end: int, cues: dict[str, list[tuple[int, int]]],
-               regions: Regions, options, own_words: frozenset[str] = frozenset()) -> str | None:
-        """Why the tokens ``start:end`` are not the behaviour itself, or None."""
-        span = doc[start:end]
-        first, last = span.start_char, span.end_char
+    def reason(self, view: DocView, start: int, end: int, first: int, last: int,
+               cues: dict[str, list[tuple[int, int]]], regions: Regions, options,
+               own_words: frozenset[str] = frozenset()) -> str | None:
+        """Why tokens ``start:end`` (characters ``first:last``) are not the behaviour itself."""
         if options.quotation == "suppress":
             if regions.in_earlier_mail(first, last):
                 return EARLIER_MAIL
             if regions.quoted(first, last):
                 return QUOTED
-        sent = doc[start].sent
-        if options.negation == "suppress" and self._negated(doc, sent, start, end, cues, own_words):
+        sent = view.sentence(start)
+        if options.negation == "suppress" and self._negated(view, sent, start, end, cues, own_words):
             return NEGATED
-        if options.warning == "suppress" and self._warned(doc, sent, start, end, cues):
+        if options.warning == "suppress" and self._warned(view, sent, start, end, cues):
             return WARNING
         if options.reported == "suppress":
-            reported = self._reported(sent, start, cues)
+            reported = self._reported(view, sent, start, cues)
             if reported:
                 return reported
         return None
 
-    def _warned(self, doc: Doc, sent: Span, start: int, end: int, cues) -> bool:
+    def _warned(self, view: DocView, sent: tuple[int, int], start: int, end: int, cues) -> bool:
         # "Don't hesitate" urges rather than warns: exception phrases neutralise cues in them.
         exceptions = cues.get("negexc", ())
         warnings = [
             (s, e) for s, e in cues.get("warning", ())
             if not any(xs <= s and e <= xe for xs, xe in exceptions)
         ]
-        cues = {**cues, "warning": warnings}
-        if _cue_in(warnings, sent.start, sent.end, exclude=(start, end)):
+        if _cue_in(warnings, sent[0], sent[1], exclude=(start, end)):
             return True
         # A list item under a header such as "Please avoid:" inherits the header's warning.
-        if not _BULLET.match(sent.text) and not doc[sent.start - 1 : sent.start].text.endswith("\n"):
+        if not _BULLET.match(view.span_text(*sent)) and not view.span_text(sent[0] - 1, sent[0]).endswith("\n"):
             return False
         previous = sent
-        while previous.start > 0:
-            previous = doc[previous.start - 1].sent
-            if _BULLET.match(previous.text.lstrip("\n")) or not previous.text.strip():
+        while previous[0] > 0:
+            previous = view.sentence(previous[0] - 1)
+            text = view.span_text(*previous)
+            if _BULLET.match(text.lstrip("\n")) or not text.strip():
                 continue
-            if previous.text.rstrip().endswith(":"):
-                return _cue_in(cues.get("warning", ()), previous.start, previous.end) or any(
-                    t.lower_ in self.negators for t in previous
-                )
+            if text.rstrip().endswith(":"):
+                return _cue_in(warnings, *previous) or view.any_word_in(self.negators, *previous)
             return False
         return False
 
-    def _reported(self, sent: Span, start: int, cues) -> str | None:
-        generic = [c for c in cues.get("generic", ()) if sent.start <= c[0] and c[1] <= start]
-        if generic and generic[0][0] <= _first_word(sent) + 1:
-            if not any(t.lower_ in self.reader_words for t in sent):
+    def _reported(self, view: DocView, sent: tuple[int, int], start: int, cues) -> str | None:
+        generic = [c for c in cues.get("generic", ()) if sent[0] <= c[0] and c[1] <= start]
+        if generic and generic[0][0] <= view.first_word(*sent) + 1:
+            if not view.any_word_in(self.reader_words, *sent):
                 return GENERAL
-        third = [c for c in cues.get("third", ()) if sent.start <= c[0] and c[1] <= start]
-        if third and any(self._is_past(t) for t in sent):
+        third = [c for c in cues.get("third", ()) if sent[0] <= c[0] and c[1] <= start]
+        if third and any(self._is_past(view, i, sent) for i in range(*sent)):
             return STORY
         return None
 
-    def _is_past(self, token: Token) -> bool:
-        lower = token.lower_
+    def _is_past(self, view: DocView, i: int, sent: tuple[int, int]) -> bool:
+        lower, lemma = view.lowers[i], view.lemmas[i]
         if lower in self.past_markers:
             return True
-        if not token.is_alpha or token.lemma_ == lower or len(lower) < 4:
+        if not view.alpha[i] or lemma == lower or len(lower) < 4:
             return False
         if self.lang == "en":
             return lower.endswith("ed")
         if self.lang == "nl":
-            if lower.endswith(("de", "te", "den", "ten")) and token.lemma_.endswith("en"):
+            if lower.endswith(("de", "te", "den", "ten")) and lemma.endswith("en"):
                 return True
             # A participle tells of the past only beside a perfect-tense auxiliary.
-            return (lower.startswith("ge") and lower.endswith(("d", "t")) and token.lemma_.endswith("en")
-                    and any(t.lower_ in _DUTCH_PERFECT for t in token.sent))
+            return (lower.startswith("ge") and lower.endswith(("d", "t")) and lemma.endswith("en")
+                    and view.any_word_in(_DUTCH_PERFECT, *sent))
         return False
 
-    def _negated(self, doc: Doc, sent: Span, start: int, end: int, cues, own_words=frozenset()) -> bool:
+    def _negated(self, view: DocView, sent: tuple[int, int], start: int, end: int, cues,
+                 own_words: frozenset[str] = frozenset()) -> bool:
         exceptions = cues.get("negexc", ())
         # A negator in a gap of the match ("ik stuur je geen offerte") negates it too, unless
         # the rule itself asks for that word.
         for i in range(start + 1, end - 1):
-            token = doc[i]
-            if token.lower_ not in own_words and token.lemma_ not in own_words and self._is_negator(token, exceptions):
+            if (view.lowers[i] not in own_words and view.lemmas[i] not in own_words
+                    and self._is_negator(view, i, exceptions)):
                 return True
-        for i in range(start - 1, max(sent.start, start - NEGATION_REACH_BEFORE) - 1, -1):
-            if self._is_negator(doc[i], exceptions):
+        for i in range(start - 1, max(sent[0], start - NEGATION_REACH_BEFORE) - 1, -1):
+            if self._is_negator(view, i, exceptions):
                 return True
-            if doc[i].lower_ in self.clause_breaks:
+            if view.lowers[i] in self.clause_breaks:
                 break
-        for i in range(end, min(sent.end, end + NEGATION_REACH_AFTER)):
-            if doc[i].lower_ in self.clause_breaks:
+        for i in range(end, min(sent[1], end + NEGATION_REACH_AFTER)):
+            if view.lowers[i] in self.clause_breaks:
                 break
-            if self._is_negator(doc[i], exceptions):
+            if self._is_negator(view, i, exceptions):
                 return True
         return False
 
-    def _is_negator(self, token: Token, exceptions) -> bool:
-        if token.lower_ not in self.negators:
+    def _is_negator(self, view: DocView, i: int, exceptions) -> bool:
+        if view.lowers[i] not in self.negators:
             return False
-        return not any(s <= token.i < e for s, e in exceptions)
+        return not any(s <= i < e for s, e in exceptions)
 
 
 def _cue_in(spans, start: int, end: int, exclude: tuple[int, int] | None = None) -> bool:
@@ -211,10 +208,3 @@ def _cue_in(spans, start: int, end: int, exclude: tuple[int, int] | None = None)
                 continue
             return True
     return False
-
-
-def _first_word(sent: Span) -> int:
-    for token in sent:
-        if not (token.is_space or token.is_punct or _BULLET.fullmatch(token.text)):
-            return token.i
-    return sent.start

@@ -7,6 +7,7 @@ DOC_ATTRIBUTES = {
     "coach_candidates": "list[Candidate]: rule matches, with context verdicts",
     "coach_cues": "dict[str, list[tuple[int, int]]]: token spans of context cues",
     "coach_scores": "coach.report.Scores of the document",
+    "coach_view": "coach.nlp.view.DocView: words, lemmas and sentence bounds as lists",
 }
 
 

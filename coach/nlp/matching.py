@@ -19,6 +19,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from coach.nlp.view import doc_view
 from coach.phrases import TokenPattern
 
 #: Beyond this many plain sequences a pattern stays in the Matcher as it is.
@@ -169,12 +170,13 @@ def join_parts(doc: Doc, parts: list, gap: int) -> list[tuple[int, int]]:
     previous one's end, in the same sentence; the nearest next part is taken."""
     if not all(parts):
         return []
+    view = doc_view(doc)
     joined = []
     for start, end in parts[0]:
         for following in parts[1:]:
             nearest = min(
                 ((s, e) for s, e in following
-                 if end <= s <= end + gap and not any(doc[i].is_sent_start for i in range(end, s + 1))),
+                 if end <= s <= end + gap and not any(view.starts_sentence(i) for i in range(end, s + 1))),
                 default=None,
             )
             if nearest is None:

@@ -17,13 +17,12 @@ def test_lemmatizer_sets_dictionary_lemmas():
     assert lemmas["aangesloten"] == "aansluiten"
 
 
-def test_line_breaks_start_sentences():
+def test_sentences_end_at_final_punctuation_and_line_breaks():
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("coach_line_breaks")
-    doc = nlp("Hi Jan\nthanks for yesterday\n\n- one\n- two")
+    nlp.add_pipe("coach_sentences")
+    doc = nlp("Hi Jan\nthanks for yesterday\n\n- one\n- two. Three? Yes!! Done")
     assert [s.text.strip() for s in doc.sents if s.text.strip()] == [
-        "Hi Jan", "thanks for yesterday", "- one", "- two",
+        "Hi Jan", "thanks for yesterday", "- one", "- two.", "Three?", "Yes!!", "Done",
     ]
 
 
@@ -35,7 +34,7 @@ def test_tokenizer_keeps_sentence_ends_after_everyday_words():
 
 def test_document_rules_score_the_text():
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("coach_sentences")
     nlp.add_pipe("coach_lemmatizer", config={"lang": "en"})
     nlp.add_pipe("coach_rules", config={"lang": "en"})
     nlp.add_pipe("coach_context", config={"lang": "en"})
