@@ -14,12 +14,11 @@ import re
 from collections import defaultdict
 from itertools import product
 
-from spacy.attrs import LOWER
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from coach.nlp.view import doc_view
+from coach.nlp.view import DocView, doc_view
 from coach.phrases import TokenPattern
 
 #: Beyond this many plain sequences a pattern stays in the Matcher as it is.
@@ -82,6 +81,8 @@ class PatternIndex:
         #: Patterns with regular expressions, by the expressions they need: such a
         #: Matcher runs only on texts where some word matches every one of them.
         self.gated: dict[frozenset[str], Matcher] = {}
+        #: Patterns matched in Python from the positions of a required word.
+        self.anchored: list[AnchoredPattern] = []
         #: key -> [(part keys, gap)] for patterns split at their gaps.
         self.chains: dict[str, list[tuple[list[str], int]]] = defaultdict(list)
         self._chain_count: dict[str, int] = defaultdict(int)
@@ -110,10 +111,13 @@ class PatternIndex:
         if variants is not None and not all(_phrase_attr(v) for v in variants):
             variants = None
         if variants is None:
+            anchored = AnchoredPattern.compile(key, pattern)
             wildcards = wildcards_in(pattern)
-            if wildcards:
-                for regex in wildcards:
-                    self._compiled.setdefault(regex, re.compile(regex))
+            for regex in wildcards:
+                self._compiled.setdefault(regex, re.compile(regex))
+            if anchored is not None:
+                self.anchored.append(anchored)
+            elif wildcards:
                 self.gated.setdefault(wildcards, Matcher(self.vocab)).add(key, [pattern])
             else:
                 self.matcher.add(key, [pattern])
@@ -141,19 +145,126 @@ class PatternIndex:
         strings = self.vocab.strings
         found: dict[str, list[tuple[int, int]]] = defaultdict(list)
         matchers = [self.by_lemma, self.by_lower, self.matcher]
-        if self.gated:
-            present: set[str] = set()
-            for lower_hash in doc.count_by(LOWER):
-                present.update(self._wildcards_of(strings[lower_hash]))
+        view = doc_view(doc)
+        regex_hits: dict[str, list[int]] = defaultdict(list)
+        if self._compiled:
+            for i, word in enumerate(view.lowers):
+                for regex in self._wildcards_of(word):
+                    regex_hits[regex].append(i)
+            present = set(regex_hits)
             matchers += [m for needed, m in self.gated.items() if needed <= present]
         for matcher in matchers:
             if len(matcher):
                 for key, start, end in matcher(doc):
                     found[strings[key]].append((start, end))
+        if self.anchored:
+            positions: dict[str, dict[str, list[int]]] = {"LEMMA": defaultdict(list), "LOWER": defaultdict(list)}
+            for i, (lemma, lower) in enumerate(zip(view.lemmas, view.lowers)):
+                positions["LEMMA"][lemma].append(i)
+                positions["LOWER"][lower].append(i)
+            for pattern in self.anchored:
+                spans = pattern.find(view, positions, regex_hits)
+                if spans:
+                    found[pattern.key].extend(spans)
         for first_key in [k for k in found if k in self._chains_by_first]:
             for key, part_keys, gap in self._chains_by_first[first_key]:
                 found[key].extend(join_parts(doc, [found.get(k, ()) for k in part_keys], gap))
         return found
+
+
+class AnchoredPattern:
+    """A short token pattern matched in Python from the positions of one required word.
+
+    Supports plain and set values on LEMMA and LOWER, REGEX on LOWER, IS_SPACE and IS_PUNCT
+    flags, and optional words; anything else is left to spaCy's Matcher.
+    """
+
+    def __init__(self, key: str, specs: list[tuple[bool, object]], anchor: int, anchor_attr: str,
+                 anchor_values: frozenset[str] | None, anchor_regex: str | None):
+        self.key = key
+        self.specs = specs  # (optional, predicate(view, i) -> bool)
+        self.anchor = anchor
+        self.anchor_attr = anchor_attr
+        self.anchor_values = anchor_values
+        self.anchor_regex = anchor_regex
+        self.before = anchor  # specs before the anchor, optional or not
+        self.required_before = sum(1 for optional, _ in specs[:anchor] if not optional)
+
+    @classmethod
+    def compile(cls, key: str, pattern: TokenPattern) -> "AnchoredPattern | None":
+        specs = []
+        anchor = None
+        for index, spec in enumerate(pattern):
+            op = spec.get("OP")
+            if op not in (None, "?"):
+                return None
+            body = {k: v for k, v in spec.items() if k != "OP"}
+            predicate = _predicate(body)
+            if predicate is None:
+                return None
+            specs.append((op == "?", predicate))
+            if anchor is None and op is None and len(body) == 1:
+                attr, value = next(iter(body.items()))
+                if attr in ("LEMMA", "LOWER") and (isinstance(value, str) or set(value) == {"IN"}):
+                    values = frozenset([value] if isinstance(value, str) else map(str, value["IN"]))
+                    anchor = (index, attr, values, None)
+                elif attr == "LOWER" and isinstance(value, dict) and set(value) == {"REGEX"}:
+                    anchor = (index, attr, None, value["REGEX"])
+        if anchor is None or not specs:
+            return None
+        return cls(key, specs, *anchor)
+
+    def find(self, view: "DocView", positions: dict[str, dict[str, list[int]]],
+             regex_hits: dict[str, list[int]]) -> list[tuple[int, int]]:
+        if self.anchor_values is not None:
+            by_value = positions[self.anchor_attr]
+            hits = sorted({p for value in self.anchor_values for p in by_value.get(value, ())})
+        else:
+            hits = regex_hits.get(self.anchor_regex, [])
+        found = set()
+        length = len(view)
+        for hit in hits:
+            for start in range(max(0, hit - self.before), hit - self.required_before + 1):
+                for end in self._ends(view, 0, start, length):
+                    if end > start:
+                        found.add((start, end))
+        return sorted(found)
+
+    def _ends(self, view, k: int, i: int, length: int) -> set[int]:
+        if k == len(self.specs):
+            return {i}
+        optional, predicate = self.specs[k]
+        ends = self._ends(view, k + 1, i, length) if optional else set()
+        if i < length and predicate(view, i):
+            ends |= self._ends(view, k + 1, i + 1, length)
+        return ends
+
+
+def _predicate(body: dict):
+    """A test of one token in a DocView, or None when the spec needs spaCy's Matcher."""
+    tests = []
+    for attr, value in body.items():
+        if attr in ("LEMMA", "LOWER"):
+            column = "lemmas" if attr == "LEMMA" else "lowers"
+            if isinstance(value, str):
+                tests.append(lambda v, i, c=column, x=value: getattr(v, c)[i] == x)
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                allowed = frozenset(map(str, value["IN"]))
+                tests.append(lambda v, i, c=column, a=allowed: getattr(v, c)[i] in a)
+            elif isinstance(value, dict) and set(value) == {"REGEX"} and attr == "LOWER":
+                compiled = re.compile(value["REGEX"])
+                tests.append(lambda v, i, r=compiled: r.search(v.lowers[i]) is not None)
+            else:
+                return None
+        elif attr == "IS_SPACE" and isinstance(value, bool):
+            tests.append(lambda v, i, x=value: v.space[i] == x)
+        elif attr == "IS_PUNCT" and isinstance(value, bool):
+            tests.append(lambda v, i, x=value: (v.skip[i] and not v.space[i]) == x)
+        else:
+            return None
+    if len(tests) == 1:
+        return tests[0]
+    return lambda v, i: all(test(v, i) for test in tests)
 
 
 def _phrase_attr(variant: TokenPattern) -> str | None:
