@@ -10,7 +10,6 @@ from rich.console import Console
 from coach.cli.options import (
     add_fail_on_option, add_language_option, add_mode_option, error_line,
 )
-from coach.engine import default_engine
 from coach.errors import CoachError, InputError
 from coach.inputs import DecodedText, read_text_file
 from coach.render import render_json, render_text
@@ -56,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         if decoded.warning:
             error_line(decoded.warning)
         texts.append(decoded)
+    from coach.engine import default_engine  # spaCy loads only when a command needs it
+
     try:
         reports = list(default_engine().analyze_many(
             (t.text for t in texts), lang=args.lang, mode=args.mode, sources=(t.source for t in texts),

@@ -5,15 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from coach.cli.options import error_line
-from coach.engine import default_engine
 from coach.errors import CoachError
-from coach.evaluation import Evaluation, evaluate, read_corpus
 from coach.report import FLAG_CATEGORIES
+
+if TYPE_CHECKING:
+    from coach.evaluation import Evaluation
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from coach.engine import default_engine  # spaCy loads only when a command needs it
+    from coach.evaluation import evaluate, read_corpus
+
     try:
         items = list(read_corpus(args.corpus, args.split))
     except CoachError as exc:
@@ -52,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_table(result: Evaluation, console: Console, show_errors: bool) -> None:
+def print_table(result: "Evaluation", console: Console, show_errors: bool) -> None:
     table = Table(title="coach eval — documents (P, R, F1) and span overlap", show_lines=False)
     table.add_column("lang")
     table.add_column("category", no_wrap=True, min_width=17)

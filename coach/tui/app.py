@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from coach.tui.drafts import DraftStore
+from coach.tui.engine_process import EngineProcess
 from coach.tui.screens.dialogs import RestoreDraftScreen, UnsavedChangesScreen
 from coach.tui.screens.help import HelpScreen, editing_bindings
 from coach.tui.screens.studio import StudioScreen
@@ -23,13 +24,9 @@ if TYPE_CHECKING:
 THEMES = ("textual-dark", "textual-light")
 
 
-def load_engine() -> Engine:
-    """Build the engine and load both languages' pipelines (seconds; call it in a worker)."""
-    from coach import Engine
-
-    engine = Engine()
-    engine.warm_up()
-    return engine
+def start_engine_process() -> EngineProcess:
+    """Start the engine in its own process; its ``wait_ready`` takes seconds (call it in a worker)."""
+    return EngineProcess()
 
 
 class StudioApp(App[int]):
@@ -51,7 +48,7 @@ class StudioApp(App[int]):
         mode: str | None = None,
         lang: str = "auto",
         engine: Engine | None = None,
-        engine_factory: Callable[[], Engine] = load_engine,
+        engine_factory: Callable[[], Engine | EngineProcess] = start_engine_process,
         data_dir: Path | None = None,
         debounce: float = DEFAULT_DEBOUNCE,
         theme: str = THEMES[0],
@@ -60,10 +57,21 @@ class StudioApp(App[int]):
         #: Loaded by the studio screen in a worker when not given (tests share one).
         self.engine = engine
         self.engine_factory = engine_factory
+        #: Engines this app started (and so stops): a child process must not outlive the studio.
+        self._started_engines: list[EngineProcess] = []
         self.theme = theme
         self._studio = StudioScreen(
             path=path, mode=mode, lang=lang, drafts=DraftStore(data_dir), debounce=debounce
         )
+
+    def adopt_engine(self, engine: object) -> None:
+        """Stop ``engine`` when the app ends (called by the worker that started it)."""
+        if isinstance(engine, EngineProcess):
+            self._started_engines.append(engine)
+
+    def on_unmount(self) -> None:
+        for engine in self._started_engines:
+            engine.close()
 
     @property
     def studio(self) -> StudioScreen:
@@ -93,7 +101,8 @@ class StudioApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        report = self._studio.editor.report
+        editor = self._studio.editor
+        report = editor.report if editor.text.strip() else None
         language = self._studio.lang if self._studio.lang != "auto" else (report.language.value if report else "en")
         groups = [
             ("anywhere", self.BINDINGS),

@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Coach studio: keys and guidelines", classes="dialog-title")
             with VerticalScroll(id="help-scroll"):
                 yield Markdown(self._markdown(), id="help-text")
-            yield Label("Esc closes · l switches the guideline language · ctrl+p opens the command palette", id="help-hint")
+            yield Label("Esc: close · l: guidelines in nl/en · ctrl+p: all commands", id="help-hint")
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll", VerticalScroll).focus()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,7 +55,9 @@ class StudioScreen(Screen):
         Binding("f2", "cycle_mode", "Mode", id="studio.mode", tooltip="Switch mode: pitch, follow-up, message"),
         Binding("f3", "cycle_language", "Lang", id="studio.language", tooltip="Switch language: auto, nl, en"),
         Binding("ctrl+r", "apply_fix", "Fix", id="studio.fix", tooltip="Apply the suggested replacement"),
-        Binding("f8", "next_finding", "Next", id="studio.next", tooltip="Go to the next finding in the text"),
+        Binding(
+            "f8", "next_finding", "Next", id="studio.next", show=False, tooltip="Go to the next finding in the text"
+        ),
         Binding(
             "shift+f8",
             "previous_finding",
@@ -96,6 +98,7 @@ class StudioScreen(Screen):
         self._draft_settled = False
         self._autosave_timer: Timer | None = None
         self._draft_error_shown = False
+        self._last_analysis_error: str | None = None
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -141,6 +144,7 @@ class StudioScreen(Screen):
         engine = getattr(self.app, "engine", None)
         if engine is None:
             self.status.show_state("loading language models…")
+            # The worker only starts the engine process and waits on its pipe: no GIL contention.
             self._load_engine()
         else:
             self._engine_ready(engine)
@@ -151,10 +155,20 @@ class StudioScreen(Screen):
     def _load_engine(self) -> None:
         try:
             engine = self.app.engine_factory()  # type: ignore[attr-defined]
+            self._deliver(self.app.adopt_engine, engine)  # type: ignore[attr-defined]
+            wait_ready = getattr(engine, "wait_ready", None)
+            if wait_ready is not None:
+                wait_ready()
         except Exception as error:  # a broken rule pack must not take the editor (and the text) down
-            self.app.call_from_thread(self._engine_failed, describe_error(error))
+            self._deliver(self._engine_failed, describe_error(error))
             return
-        self.app.call_from_thread(self._engine_ready, engine)
+        self._deliver(self._engine_ready, engine)
+
+    def _deliver(self, callback: Callable[..., None], *args: object) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass  # the user quit while the engine loaded
 
     def _engine_ready(self, engine: Engine) -> None:
         self.app.engine = engine  # type: ignore[attr-defined]
@@ -206,7 +220,10 @@ class StudioScreen(Screen):
     @on(Editor.AnalysisFailed)
     def _analysis_failed(self, event: Editor.AnalysisFailed) -> None:
         self.status.show_state("analysis failed", "$text-error")
-        self.notify(event.error, title="Analysis failed", severity="error")
+        if event.error != self._last_analysis_error:
+            # The same failure on every keystroke would bury the text under notifications.
+            self._last_analysis_error = event.error
+            self.notify(event.error, title="Analysis failed", severity="error")
 
     @on(TextArea.SelectionChanged, "#editor")
     def _cursor_moved(self) -> None:
@@ -260,9 +277,19 @@ class StudioScreen(Screen):
             else:
                 self.drafts.discard(self.path)
         except DraftError as error:
-            if not self._draft_error_shown:
-                self._draft_error_shown = True
-                self.notify(str(error), title="Autosave failed", severity="error", timeout=10)
+            self._draft_failed(error)
+
+    def _discard_draft(self, path: Path | None) -> None:
+        try:
+            self.drafts.discard(path)
+        except DraftError as error:
+            self._draft_failed(error)
+
+    def _draft_failed(self, error: DraftError) -> None:
+        # Once per session: autosave runs on every pause in typing.
+        if not self._draft_error_shown:
+            self._draft_error_shown = True
+            self.notify(str(error), title="Autosave failed", severity="error", timeout=10)
 
     def _offer_draft(self) -> None:
         draft = self.drafts.load(self.path)
@@ -280,7 +307,7 @@ class StudioScreen(Screen):
                     self.set_language(draft.lang)
             self._draft_settled = True
             if not restore:
-                self.drafts.discard(self.path)
+                self._discard_draft(self.path)
             self.editor.focus()
 
         self.app.push_screen(RestoreDraftScreen(draft, self.document_name), decided)
@@ -312,10 +339,10 @@ class StudioScreen(Screen):
         previous = self.path
         if previous != path:
             # The draft slot follows the document; the old slot's draft is now saved work.
-            self.drafts.discard(previous)
+            self._discard_draft(previous)
         self.path = path
         self.saved_text = text
-        self.drafts.discard(path)
+        self._discard_draft(path)
         self._refresh_document_status()
         self._install_analyzer()
         self.notify(f"Saved {path}", timeout=3)
@@ -396,7 +423,7 @@ class StudioScreen(Screen):
                 self.flush_draft()
                 self.app.exit(0)
             elif choice == "discard":
-                self.drafts.discard(self.path)
+                self._discard_draft(self.path)
                 self.app.exit(0)
 
         self.app.push_screen(UnsavedChangesScreen(self.document_name), decided)

@@ -11,7 +11,6 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import TextArea
 from textual.widgets.text_area import Selection
-from textual.worker import get_current_worker
 
 from coach.report import Category, Finding, Report
 from coach.tui.textmap import LineIndex, find_edit, shift_span
@@ -20,7 +19,7 @@ from coach.tui.textmap import LineIndex, find_edit, shift_span
 Analyzer = Callable[[str], Report]
 
 #: Seconds of quiet after a keystroke before the text is analysed again.
-DEFAULT_DEBOUNCE = 0.12
+DEFAULT_DEBOUNCE = 0.08
 
 _CATEGORY_STYLE = {
     Category.HARD_SELL: "editor--hard-sell",
@@ -138,7 +137,7 @@ class Editor(TextArea):
             self._analysis_wanted = True
             return
         if self._analysis_running:
-            # One analysis at a time: spaCy pipelines are not meant to be shared across threads.
+            # One analysis at a time: the engine answers one text at a time, and only the latest matters.
             self._analysis_wanted = True
             return
         self._analysis_wanted = False
@@ -152,10 +151,16 @@ class Editor(TextArea):
             report = analyzer(text)
         except Exception as error:  # the analyser is outside the UI's control; never crash the editor
             message = str(error).splitlines()[0] if str(error) else type(error).__name__
-            self.app.call_from_thread(self._analysis_failed, message)
+            self._deliver(self._analysis_failed, message)
             return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._analysis_done, report, text, generation)
+        # Delivered even if cancelled: _analysis_done drops stale results and frees the next analysis.
+        self._deliver(self._analysis_done, report, text, generation)
+
+    def _deliver(self, callback: Callable[..., None], *args: object) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass  # the app closed while the analysis ran; nobody is waiting for the result
 
     def _analysis_failed(self, error: str) -> None:
         self._analysis_running = False
@@ -217,7 +222,8 @@ class Editor(TextArea):
                 kept.append(_Mark(mark.finding_index, moved[0], moved[1], mark.style))
         self._marks = kept
         self._rebuild_rows(new_text)
-        self.request_analysis()
+        # A paste, a fix or an undo is one deliberate change: no need to wait for typing to pause.
+        self.request_analysis(immediately=edit.new_end - edit.start > 1 or edit.old_end - edit.start > 1)
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)

@@ -51,6 +51,14 @@ def sort_findings(findings: list[Finding], order: SortOrder) -> list[int]:
     )
 
 
+def _listing(report: Report) -> list[tuple]:
+    """What the panel shows of a report; equal listings need no redraw."""
+    return [
+        (f.rule, f.category, f.severity, f.line, f.column, f.text, f.message, f.suggestion, f.replacement, f.guidelines)
+        for f in report.findings
+    ]
+
+
 class FindingDetail(Static):
     """Everything about one finding: message, suggestion, replacement and guidelines."""
 
@@ -67,7 +75,9 @@ class FeedbackPanel(Vertical):
             id="feedback.explain",
             tooltip="Show or hide the explanation of each cited guideline",
         ),
-        Binding("escape", "back_to_editor", "Editor", id="feedback.editor", tooltip="Back to the text"),
+        Binding(
+            "escape", "back_to_editor", "Editor", id="feedback.editor", show=False, tooltip="Back to the text"
+        ),
     ]
 
     order_by: reactive[SortOrder] = reactive("position")
@@ -127,7 +137,11 @@ class FeedbackPanel(Vertical):
 
     def show_report(self, report: Report) -> None:
         previous = self._finding_key(self.highlighted_index)
+        unchanged = self._report is not None and _listing(self._report) == _listing(report)
         self._report = report
+        if unchanged:
+            # Typing after the last finding changes nothing listed: keep the list (and its scroll).
+            return
         self._rebuild(keep=previous)
 
     def highlight_finding(self, index: int | None) -> None:
@@ -196,7 +210,7 @@ class FeedbackPanel(Vertical):
         finding = report.findings[index]
         parts: list[Content | str | tuple[str, str]] = [
             finding_marker(finding),
-            (f" · {finding.severity.value} · line {finding.line}, col {finding.column}", "dim"),
+            (f" · {finding.severity.value} · {finding.line}:{finding.column}", "dim"),
             "\n",
             ("“", "dim"),
             (finding.text, "italic"),

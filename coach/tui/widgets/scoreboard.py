@@ -16,6 +16,13 @@ VERDICT_STYLE = {
     Verdict.BLOCK: "bold $text-error",
 }
 
+#: Short enough for the scoreboard at 80 columns.
+VERDICT_BADGE = {
+    Verdict.OK: "✓ OK",
+    Verdict.REVIEW: "! REVIEW",
+    Verdict.BLOCK: "✗ BLOCK",
+}
+
 VERDICT_LABEL = {
     Verdict.OK: "OK: good to send",
     Verdict.REVIEW: "REVIEW before sending",
@@ -36,7 +43,7 @@ def scoreboard_content(report: Report) -> Content:
     """The scoreboard lines for one report."""
     scores = report.scores
     rows: list[tuple[str, Content | str]] = [
-        ("Verdict", Content.styled(VERDICT_LABEL[report.verdict], VERDICT_STYLE[report.verdict])),
+        ("Verdict", Content.styled(VERDICT_BADGE[report.verdict], VERDICT_STYLE[report.verdict])),
         ("Give/take", f"{_plural(scores.gives, 'give')} · {_plural(scores.asks, 'ask')}"),
         ("Questions", f"{scores.questions} to the reader"),
     ]
