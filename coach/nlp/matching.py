@@ -10,6 +10,7 @@ Matcher. Patterns split at their gaps are matched part by part and joined afterw
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from itertools import product
@@ -85,7 +86,7 @@ class PatternIndex:
         self.anchored: list[AnchoredPattern] = []
         #: key -> [(part keys, gap)] for patterns split at their gaps.
         self.chains: dict[str, list[tuple[list[str], int]]] = defaultdict(list)
-        self._chain_count: dict[str, int] = defaultdict(int)
+        self._part_keys: dict[str, str] = {}
         self._chains_by_first: dict[str, list[tuple[str, list[str], int]]] = defaultdict(list)
         self._seen: dict[str, set] = defaultdict(set)
         self._word_wildcards: dict[str, frozenset[str]] = {}
@@ -97,11 +98,15 @@ class PatternIndex:
             if len(segments) == 1:
                 self._add_plain(key, segments[0])
                 continue
-            index = self._chain_count[key]
-            self._chain_count[key] += 1
-            keys = [f"{key}#{index}.{part}" for part in range(len(segments))]
-            for part_key, segment in zip(keys, segments):
-                self._add_plain(part_key, segment)
+            keys = []
+            for segment in segments:
+                # Parts such as "ik|we|wij" recur in many phrases: match each distinct part once.
+                signature = json.dumps(segment, sort_keys=True)
+                part_key = self._part_keys.get(signature)
+                if part_key is None:
+                    part_key = self._part_keys[signature] = f"part#{len(self._part_keys)}"
+                    self._add_plain(part_key, segment)
+                keys.append(part_key)
             self.chains[key].append((keys, gap))
             self._chains_by_first[keys[0]].append((key, keys, gap))
 
