@@ -1,12 +1,239 @@
-"""Placeholder for the `coach screen` command (being written)."""
+"""``coach screen``: screen exports of many messages against the house policy, with a report file."""
+
+from __future__ import annotations
 
 import argparse
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from coach.cli.options import LANG_CHOICES, MODE_CHOICES, error_line
+from coach.engine import Engine
+from coach.errors import CoachError
+from coach.report import Mode
+from coach.screen.board import BoardReport
+from coach.screen.model import RawItem
+from coach.screen.policy import DEFAULT_POLICY_NAME, find_policy, load_policy
+from coach.screen.progress import ProgressBar
+from coach.screen.runner import (
+    DEFAULT_BATCH_SIZE, BatchScreener, Runner, ScreenSettings, WorkerCrashed, default_jobs,
+)
+from coach.screen.sources import FORMATS, STDIN, plan_inputs, read_inputs
+from coach.screen.summary import Summary, attention_line, render_summary
+from coach.screen.tables import FieldNames
+from coach.screen.writers import REPORT_FORMATS, ReportWriter, format_for
+
+EXIT_OK, EXIT_ATTENTION, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+_EPILOG = f"""\
+inputs:
+  .txt/.md files (one message each), .eml mails, .mbox mailboxes, .csv and .jsonl exports
+  (one message per row), folders (searched recursively; other files are listed as ignored)
+  and '-' for standard input. In mail, quoted replies and signatures are set aside.
+
+policy:
+  {DEFAULT_POLICY_NAME} in the working directory, or --policy FILE: which findings block a
+  message or hold it for review, house rule packs, and an allowlist. Without one, the
+  engine's own verdicts apply. See coach.example.yaml and docs/screen.md.
+
+exit status:
+  0 every message ok; 1 some message needs review or is blocked; 2 a usage error, or a
+  message that could not be read (its 'error' row says why); 130 interrupted.
+
+examples:
+  coach screen exports/ --report review.csv
+  coach screen list.mbox posts.csv --policy board.yaml --report out.jsonl --board board.html
+  cat post.txt | coach screen -
+"""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    subparsers.add_parser("screen", help="(not yet available)")
+    parser = subparsers.add_parser(
+        "screen",
+        help="screen many messages (mail, mbox, CSV, JSONL, text files) against the house policy",
+        description=(
+            "Screen every message in the given files and folders for recruiting, hard-sell and\n"
+            "take-without-give language, decide ok / review / block per message with the house\n"
+            "policy, and print a summary plus one line per message that needs a look."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="files and folders to screen; '-' reads standard input "
+                             "(the default when input is piped)")
+    parser.add_argument("--policy", metavar="FILE",
+                        help=f"the house policy (default: ./{DEFAULT_POLICY_NAME} if it exists)")
+    parser.add_argument("--mode", choices=MODE_CHOICES, default=None,
+                        help="what the messages are: pitch, follow-up or message "
+                             "(default: the policy's mode, else message)")
+    parser.add_argument("--lang", choices=LANG_CHOICES, default=None,
+                        help="language of the messages; auto detects Dutch or English per message "
+                             "(default: the policy's, else auto)")
+    parser.add_argument("--report", metavar="FILE",
+                        help="write one row per message (also those that failed) to FILE; "
+                             "'-' writes it to standard output")
+    parser.add_argument("--format", choices=REPORT_FORMATS, default=None,
+                        help="report format: jsonl or csv rows, or json with the full engine "
+                             "reports (default: from the report's file name, else jsonl)")
+    parser.add_argument("--board", metavar="FILE",
+                        help="also write a report for the board: Markdown, or HTML when FILE "
+                             "ends in .html")
+    parser.add_argument("--text-field", metavar="NAME",
+                        help="CSV column or JSON field holding the message (default: one named "
+                             "like text, body or message; the choice is printed)")
+    parser.add_argument("--id-field", metavar="NAME",
+                        help="CSV column or JSON field holding the message id (default: one named "
+                             "like id; else file:row)")
+    parser.add_argument("--sender-field", metavar="NAME",
+                        help="CSV column or JSON field naming the sender (default: one named like "
+                             "sender, from or author)")
+    parser.add_argument("--input-format", choices=FORMATS, default=None,
+                        help="read standard input (and named files of unknown type) as this "
+                             "format (default: guessed from the content)")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N", default=None,
+                        help=f"worker processes (default: all {default_jobs()} cores)")
+    parser.add_argument("--batch-size", type=int, metavar="N", default=DEFAULT_BATCH_SIZE,
+                        help=f"messages per batch sent to a worker (default: {DEFAULT_BATCH_SIZE})")
+    parser.add_argument("--list", choices=("attention", "all", "none"), default="attention",
+                        help="which messages get a line of their own (default: attention, "
+                             "i.e. review, block and error)")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress bar and no notes about columns or ignored files")
 
 
 def run(args: argparse.Namespace) -> int:
-    print("coach screen: not yet available")
-    return 2
+    problem = _usage_problem(args)
+    if problem:
+        error_line(problem)
+        return EXIT_INPUT
+    paths = args.paths or [STDIN]
+    out: TextIO = sys.stderr if args.report == STDIN else sys.stdout
+
+    def notice(text: str) -> None:
+        if not args.quiet:
+            error_line(text)
+
+    try:
+        policy = load_policy(find_policy(args.policy))
+        mode = Mode(args.mode) if args.mode else policy.mode
+        settings = ScreenSettings(mode=mode, lang=args.lang or policy.lang,
+                                  full_reports=format_for(args.report or "", args.format) == "json")
+        engine = _warm_engine(policy.pack_paths)
+    except CoachError as exc:
+        error_line(str(exc))
+        return EXIT_INPUT
+
+    outputs = [Path(p) for p in (args.report, args.board) if p and p != STDIN]
+    plan = plan_inputs(paths, exclude=outputs, forced_format=args.input_format)
+    if plan.ignored:
+        shown = ", ".join(plan.ignored[:5]) + (f" and {len(plan.ignored) - 5} more" if len(plan.ignored) > 5 else "")
+        notice(f"ignored {len(plan.ignored)} file(s) that are not messages: {shown}")
+    if not plan.files:
+        notice("nothing to screen: no message files found")
+
+    summary = Summary(policy=policy.source)
+    writer = (ReportWriter(args.report, format_for(args.report, args.format), policy=policy.source)
+              if args.report else None)
+    board = BoardReport(args.board) if args.board else None
+    screener = BatchScreener(engine, policy, settings)
+    named = FieldNames(text=args.text_field, id=args.id_field, sender=args.sender_field)
+    started = time.monotonic()
+    progress = ProgressBar(plan.total_bytes, enabled=ProgressBar.wanted(args.quiet))
+
+    def counted(items: Iterator[RawItem]) -> Iterator[RawItem]:
+        for item in items:
+            progress.read(item.nbytes)
+            yield item
+
+    try:
+        with Runner(screener, jobs=args.jobs or default_jobs(), batch_size=args.batch_size,
+                    new_engine=lambda: _warm_engine(policy.pack_paths), quiet=progress.paused) as runner, \
+                progress:
+            for result in runner.results(counted(read_inputs(plan, named, notice))):
+                summary.add(result)
+                if writer:
+                    writer.write(result)
+                if board:
+                    board.add(result)
+                if args.list == "all" or (args.list == "attention" and result.verdict.needs_attention):
+                    print(attention_line(result), file=out)
+                progress.screened()
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        _discard(writer, board)
+        _print_summary(summary, out, time.monotonic() - started)
+        error_line("interrupted: " + ("no report was written" if writer or board else "partial summary above"))
+        return EXIT_INTERRUPTED
+    except WorkerCrashed as exc:
+        _discard(writer, board)
+        error_line(f"{exc}; no report was written")
+        return EXIT_INPUT
+    except BaseException:
+        _discard(writer, board)
+        raise
+
+    try:
+        if writer:
+            writer.finish(summary.to_dict())
+        if board:
+            board.finish(summary)
+    except OSError as exc:
+        _discard(writer, board)
+        error_line(f"the report could not be written: {exc.strerror or exc}")
+        return EXIT_INPUT
+    _print_summary(summary, out, time.monotonic() - started)
+    for label, target, rows in (("report", args.report, writer.rows if writer else 0),
+                                ("board report", args.board, None)):
+        if target and target != STDIN:
+            print(f"Wrote the {label} to {target}" + (f" ({rows:,} rows)" if rows is not None else ""),
+                  file=out)
+    return summary.exit_code()
+
+
+def _warm_engine(packs: list[Path]) -> Engine:
+    engine = Engine(extra_packs=packs)
+    engine.warm_up()
+    return engine
+
+
+def _usage_problem(args: argparse.Namespace) -> str | None:
+    if args.jobs is not None and args.jobs < 1:
+        return "--jobs must be 1 or more"
+    if args.batch_size < 1:
+        return "--batch-size must be 1 or more"
+    if args.format and not args.report:
+        return "--format needs --report FILE (or --report - for standard output)"
+    if not args.paths and sys.stdin.isatty():
+        return "give the files or folders to screen (or '-' to read standard input)"
+    if (args.paths or []).count(STDIN) > 1:
+        return "standard input ('-') can be read only once"
+    if args.board == STDIN:
+        return "--board needs a file name"
+    for option, target in (("--report", args.report), ("--board", args.board)):
+        if target and target != STDIN:
+            folder = os.path.dirname(os.path.abspath(target))
+            if not os.path.isdir(folder):
+                return f"{option} {target}: the folder {folder} does not exist"
+            if os.path.isdir(target):
+                return f"{option} {target}: is a folder; give a file name"
+    return None
+
+
+def _discard(*writers: object) -> None:
+    for writer in writers:
+        if writer is not None:
+            writer.discard()  # type: ignore[attr-defined]
+
+
+def _print_summary(summary: Summary, out: TextIO, elapsed: float) -> None:
+    if summary.attention or summary.errors:
+        print(file=out)
+    for line in render_summary(summary):
+        print(line, file=out)
+    rate = summary.messages / elapsed if elapsed > 0 else 0.0
+    print(f"Time: {elapsed:.1f} s ({rate:,.0f} messages/s)", file=out)
+

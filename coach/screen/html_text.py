@@ -10,6 +10,10 @@ _BLOCK_TAGS = frozenset({
     "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
     "li", "main", "nav", "ol", "p", "pre", "section", "table", "tr", "ul",
 })
+# These start a new paragraph (a blank line); other blocks (div, li, tr) just a new line.
+_PARAGRAPH_TAGS = frozenset({
+    "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "ol", "p", "pre", "table", "ul",
+})
 _SKIPPED_TAGS = frozenset({"head", "script", "style", "title", "template", "noscript"})
 _VOID_TAGS = frozenset({"br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base"})
 # Mailers wrap the quoted original in these instead of (or around) a <blockquote>.
@@ -41,7 +45,7 @@ class _TextExtractor(HTMLParser):
                 self._break()
             return
         if tag in _BLOCK_TAGS:
-            self._break()
+            self._break(paragraph=tag in _PARAGRAPH_TAGS)
         classes = " ".join(value or "" for name, value in attrs if name == "class")
         quotes = tag == "blockquote" or any(c in classes for c in _QUOTE_CLASSES)
         if quotes:
@@ -63,7 +67,7 @@ class _TextExtractor(HTMLParser):
             if self._open[position][0] == tag:
                 for open_tag, quoted in reversed(self._open[position:]):
                     if open_tag in _BLOCK_TAGS or quoted:
-                        self._break()
+                        self._break(paragraph=open_tag in _PARAGRAPH_TAGS)
                     if quoted:
                         self._quote_depth -= 1
                     if open_tag == "pre":
@@ -86,15 +90,13 @@ class _TextExtractor(HTMLParser):
             self._current.append(_SPACES.sub(" ", data))
 
     # -- lines
-    def _break(self, force: bool = False) -> None:
+    def _break(self, force: bool = False, paragraph: bool = False) -> None:
         text = "".join(self._current).strip() if not self._pre_depth else "".join(self._current)
         self._current = []
-        if not text and not force:
-            if self.lines and self.lines[-1] != "":
-                self.lines.append("")
-            return
-        prefix = "> " * self._quote_depth
-        self.lines.append(prefix + text)
+        if text or force:
+            self.lines.append("> " * self._quote_depth + text)
+        if paragraph and self.lines and self.lines[-1] != "":
+            self.lines.append("")
 
     def text(self) -> str:
         self._break()

@@ -90,11 +90,13 @@ def read_mbox(stream: BinaryIO, path: str) -> Iterator[RawItem]:
             separator_line, separator_number = candidate
             candidate = None
             if _HEADER_LINE.match(line):
+                carried = len(separator_line) + len(line)
+                nbytes_since -= carried
                 if start_line:
                     yield finish(False)
                 elif preamble_lines:
                     yield _preamble_error(path, preamble_lines)
-                nbytes_since = len(separator_line) + len(line)
+                nbytes_since = carried
                 lines, size, too_big = [], 0, False
                 start_line = separator_number
             elif start_line:
@@ -102,7 +104,7 @@ def read_mbox(stream: BinaryIO, path: str) -> Iterator[RawItem]:
                 size += len(separator_line)
             else:
                 preamble_lines += 1
-        if line.startswith(b"From ") and previous_blank:
+        if line.startswith(b"From ") and (previous_blank or not start_line):
             candidate = (line, line_number)
             previous_blank = False
             continue
@@ -172,9 +174,9 @@ def parse_mail(raw: RawItem) -> Message:
     subject = _header_text(headers.get("subject")).strip() or None
     sender = parseaddr(_header_text(headers.get("from")))[1].lower() or None
 
-    part = _text_part(message)
-    body, warnings = _decode_part(part)
-    if part.get_content_subtype() == "html":
+    part, subtype, charset = _text_part(message, headers.get("content-type"))
+    body, warnings = _decode_part(part, charset)
+    if subtype == "html":
         body = html_to_text(body)
     clean = set_aside_quotes(body, subject=subject)
     set_aside = clean.set_aside
@@ -198,13 +200,36 @@ def _defects_of(message: EmailMessage, kinds: tuple[type, ...]) -> bool:
 def _header_text(value: str | None) -> str:
     if not value:
         return ""
+    if "=?" not in value:
+        # No encoded words: only the folding to undo (decoding would cost more than the rest).
+        return " ".join(value.split()) if "\n" in value else value
     try:
         return str(make_header(decode_header(value)))
     except (ValueError, LookupError, UnicodeError, email_errors.HeaderParseError):
         return value
 
 
-def _text_part(message: EmailMessage) -> EmailMessage:
+_RAW_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
+
+
+def _text_part(message: EmailMessage, raw_content_type: str | None) -> tuple[EmailMessage, str, str | None]:
+    """The part to screen, its subtype (plain or html) and its declared charset."""
+    if not message.is_multipart():
+        # Most mail is a single part: read its Content-Type once, by hand, instead of letting
+        # every accessor parse the header again (that cost more than the rest of the work).
+        main_value = (raw_content_type or "text/plain").split(";", 1)[0].strip().lower()
+        if main_value in ("text/plain", "text/html", "text"):
+            charset = _RAW_CHARSET.search(raw_content_type or "")
+            subtype = "html" if main_value == "text/html" else "plain"
+            return message, subtype, charset.group(1).strip().lower() if charset else None
+        if main_value.startswith("multipart/"):
+            raise UnreadableMessage("a multipart mail without any parts (truncated?)")
+        raise UnreadableMessage(f"no text part to screen (only: {main_value})")
+    part = _multipart_text(message)
+    return part, part.get_content_subtype(), part.get_content_charset()
+
+
+def _multipart_text(message: EmailMessage) -> EmailMessage:
     plain = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     if plain is not None and (html is None or _payload_bytes(plain).strip()):
@@ -226,11 +251,11 @@ def _payload_bytes(part: EmailMessage) -> bytes:
     return payload if isinstance(payload, bytes) else b""
 
 
-def _decode_part(part: EmailMessage) -> tuple[str, list[str]]:
+def _decode_part(part: EmailMessage, charset: str | None) -> tuple[str, list[str]]:
     payload = _payload_bytes(part)
     if any(isinstance(d, _BASE64_DEFECTS) for d in part.defects):
         raise UnreadableMessage("the text part is not valid base64")
-    charset = part.get_content_charset() or "utf-8"
+    charset = charset or "utf-8"
     if charset in ("us-ascii", "ascii"):
         charset = "utf-8"  # mailers label 8-bit text "us-ascii" all the time
     try:

@@ -182,6 +182,7 @@ class Policy(_PolicyModel):
     packs: list[str] = Field(default_factory=list, description="house rule packs, relative to this file")
     allow: list[AllowEntry] = []
     _source: str | None = PrivateAttr(None)
+    _list_packs = field_validator("packs", mode="before")(_as_list)
     _pack_paths: list[Path] = PrivateAttr(default_factory=list)
 
     @property
@@ -203,11 +204,13 @@ class Policy(_PolicyModel):
         return next((entry for entry in self.allow if entry.matches(message)), None)
 
     def decide(self, report: Report, message: Message) -> Decision:
+        flags = sorted(report.flags(), key=lambda f: f.start)
         entry = self.allowed_by(message)
         if entry is not None:
+            # The finding stays in the report, so a reviewer sees what the allowlist let through.
+            shown = _engine_decision(report.verdict, flags, "").finding
             return Decision(verdict=Verdict.OK, reason=f"allowed: {entry.describe()}",
-                            allowed_by=entry.describe())
-        flags = sorted(report.flags(), key=lambda f: f.start)
+                            finding=shown, allowed_by=entry.describe())
         rules = self.verdicts_for(report.mode)
         if rules is None:
             return _engine_decision(report.verdict, flags, "engine verdict")
@@ -247,7 +250,11 @@ def find_policy(explicit: str | None, cwd: Path | None = None) -> Path | None:
     """``--policy FILE``, else ``coach.yaml`` in the working directory, else None (defaults)."""
     if explicit:
         return Path(explicit)
-    candidate = (cwd or Path.cwd()) / DEFAULT_POLICY_NAME
+    if cwd is None:
+        # Relative, so reports name "coach.yaml" rather than where the run happened.
+        candidate = Path(DEFAULT_POLICY_NAME)
+    else:
+        candidate = cwd / DEFAULT_POLICY_NAME
     return candidate if candidate.is_file() else None
 
 
@@ -371,6 +378,8 @@ def _first_problem(exc: ValidationError, lines: dict[tuple, int], name: str) -> 
 def _dotted(loc: tuple) -> str:
     text = ""
     for part in loc:
+        if part == "[key]":
+            continue  # pydantic's marker for "the key itself" of a mapping
         if isinstance(part, int):
             text += f"[{part}]"
         else:

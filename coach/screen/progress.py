@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import (
@@ -15,23 +18,27 @@ _UPDATE_EVERY = 50
 
 
 class ProgressBar:
-    """Shows bytes read of the total (for the time left) and messages screened per second."""
+    """Shows the share of input bytes screened (for the time left) and messages per second."""
 
     def __init__(self, total_bytes: int | None, *, enabled: bool):
         self._progress: Progress | None = None
         self._bytes = 0
+        self._read_total = 0
+        # Cumulative bytes read at each item still being screened (at most a few batches).
+        self._pending: deque[int] = deque()
         self._messages = 0
         self._started = time.monotonic()
         if not enabled:
             return
         self._progress = Progress(
             TextColumn("screening"),
-            BarColumn(),
+            BarColumn(bar_width=20),
             TaskProgressColumn(),
-            TextColumn("{task.fields[messages]:>9,} messages  {task.fields[rate]:>7} msg/s"),
+            TextColumn("{task.fields[messages]:,} msgs, {task.fields[rate]} msg/s"),
             TimeElapsedColumn(),
-            TextColumn("left"),
+            TextColumn("elapsed,"),
             TimeRemainingColumn(),
+            TextColumn("left"),
             console=Console(stderr=True),
             transient=True,
             # Lines printed to a terminal stdout go above the bar; piped stdout is left alone.
@@ -53,11 +60,28 @@ class ProgressBar:
         if self._progress is not None:
             self._progress.stop()
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No drawing thread inside this block (the screening workers are forked in it)."""
+        if self._progress is None:
+            yield
+            return
+        self._progress.stop()
+        try:
+            yield
+        finally:
+            self._progress.start()
+
     def read(self, nbytes: int) -> None:
-        self._bytes += nbytes
+        """An item of ``nbytes`` was read; it counts once its result is in."""
+        self._read_total += nbytes
+        self._pending.append(self._read_total)
 
     def screened(self) -> None:
         self._messages += 1
+        if self._pending:
+            # Results come in input order, one per item read.
+            self._bytes = self._pending.popleft()
         if self._progress is not None and self._messages % _UPDATE_EVERY == 0:
             self._refresh()
 

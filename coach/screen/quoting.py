@@ -28,6 +28,7 @@ _ATTRIBUTION = (
     re.compile(r"^\s*op\s.{0,300}\bschreef\b.{0,200}:\s*$", re.IGNORECASE),
     re.compile(r"^.{1,200}\s(wrote|schreef)(\sop\s.{1,120})?\s*:\s*$", re.IGNORECASE),
 )
+_DATE_OR_ADDRESS = re.compile(r"[\d@]")
 _CLOSING = re.compile(
     r"^\s*(met\s+)?(vriendelijke|hartelijke|hartelijke|warme|beste|zonnige)?\s*"
     r"(groet|groeten|groetjes)\s*[,.!]?\s*$"
@@ -114,10 +115,17 @@ def _attribution_span(lines: list[str], start: int, stop: int) -> int:
     for span in (1, 2, 3):
         if start + span > stop:
             break
-        joined = " ".join(line.strip() for line in lines[start : start + span])
-        if not any(ch.isdigit() or ch == "@" for ch in joined):
+        window = lines[start : start + span]
+        if not window[-1].rstrip().endswith(":"):
             continue
-        if any(pattern.match(joined) for pattern in _ATTRIBUTION):
+        if not all(line.strip() for line in window):
+            break
+        joined = " ".join(line.strip() for line in window)
+        if not _DATE_OR_ADDRESS.search(joined):
+            continue
+        # Only "On ... wrote:" / "Op ... schreef" is known to wrap; "X wrote:" must fit one line.
+        patterns = _ATTRIBUTION if span == 1 else _ATTRIBUTION[:2]
+        if any(pattern.match(joined) for pattern in patterns):
             return span
     return 0
 

@@ -6,7 +6,8 @@ import multiprocessing
 import os
 import signal
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
@@ -22,6 +23,8 @@ from coach.screen.policy import Policy
 DEFAULT_BATCH_SIZE = 256
 #: A batch is also closed at this many bytes, so a few huge mails never pile up in memory.
 MAX_BATCH_BYTES = 8 * 1024 * 1024
+#: Messages after which the engine starts afresh (see Runner): bounds its growing vocabulary.
+RENEW_AFTER_MESSAGES = 20_000
 
 
 class EngineLike(Protocol):
@@ -193,15 +196,27 @@ class Runner:
     """Runs a BatchScreener over a stream of raw items with ``jobs`` processes.
 
     Results come back in input order whatever ``jobs`` is. With more than one job the
-    workers are forked from this process once, after the engine is warmed up, so they share
-    its loaded pipelines; at most ``2 × jobs`` batches are in flight, which keeps memory
-    flat however long the input is. Use it as a context manager.
+    workers are forked from this process after the engine is warmed up, so they share its
+    loaded pipelines; at most ``2 × jobs`` batches are in flight.
+
+    The engine's vocabulary and word caches grow with every new word it sees, so a long run
+    would grow without end: every ``renew_after`` messages the workers are replaced by fresh
+    forks of this process (whose engine never analyses anything), or, in-process, the engine
+    by a new one from ``new_engine``. ``quiet`` is entered around each fork: it must stop any
+    thread of ours (the progress bar), as forking a process with threads can deadlock the
+    child. Use the runner as a context manager.
     """
 
-    def __init__(self, screener: BatchScreener, jobs: int = 1, batch_size: int = DEFAULT_BATCH_SIZE):
+    def __init__(self, screener: BatchScreener, jobs: int = 1, batch_size: int = DEFAULT_BATCH_SIZE,
+                 *, renew_after: int = RENEW_AFTER_MESSAGES,
+                 new_engine: Callable[[], EngineLike] | None = None,
+                 quiet: Callable[[], AbstractContextManager] = nullcontext):
         self.screener = screener
         self.jobs = max(1, jobs)
         self.batch_size = batch_size
+        self.renew_after = renew_after
+        self.new_engine = new_engine
+        self.quiet = quiet
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "Runner":
@@ -209,8 +224,8 @@ class Runner:
             self._start_pool()
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
+        self.close(abort=exc_type is not None)
 
     def _start_pool(self) -> None:
         # Workers must not see the Ctrl-C meant for us even before their initializer runs;
@@ -224,23 +239,48 @@ class Runner:
             ready = [self._pool.submit(_ready) for _ in range(self.jobs)]
         finally:
             signal.signal(signal.SIGINT, previous)
-        for future in ready:
-            future.result()
+        try:
+            for future in ready:
+                future.result()
+        except BaseException:
+            self.close(abort=True)
+            raise
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self, *, abort: bool = False) -> None:
+        """Shut the pool down; ``abort`` (Ctrl-C, an error) stops the workers mid-batch."""
+        if self._pool is None:
+            return
+        if abort:
+            # Waiting for the running batches could take many seconds; their results are
+            # not wanted any more. The executor has no public way to stop its workers.
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.terminate()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
 
     def results(self, items: Iterable[RawItem]) -> Iterator[ScreenResult]:
+        since_renewal = 0
         if self._pool is None:
             for batch in batches(items, self.batch_size):
+                if since_renewal >= self.renew_after and self.new_engine is not None:
+                    self.screener.engine = self.new_engine()
+                    since_renewal = 0
                 yield from self.screener.screen(batch)
+                since_renewal += len(batch)
             return
         in_flight: deque[tuple[list[tuple[int, RawItem]], Future]] = deque()
         limit = 2 * self.jobs
         for batch in batches(items, self.batch_size):
+            if since_renewal >= self.renew_after:
+                while in_flight:
+                    yield from self._collect(*in_flight.popleft())
+                self.close()
+                with self.quiet():
+                    self._start_pool()
+                since_renewal = 0
+            assert self._pool is not None
             in_flight.append((batch, self._pool.submit(_screen_in_worker, batch)))
+            since_renewal += len(batch)
             if len(in_flight) >= limit:
                 yield from self._collect(*in_flight.popleft())
         while in_flight:

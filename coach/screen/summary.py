@@ -99,7 +99,7 @@ def render_summary(summary: Summary) -> list[str]:
     head = "Screening interrupted" if summary.interrupted else "Screened"
     policy = summary.policy or "built-in defaults (the engine's verdicts)"
     lines = [
-        f"{head}: {summary.messages:,} messages from {data['sources']:,} source(s); policy: {policy}",
+        f"{head}: {_count(summary.messages, 'message')} from {_count(data['sources'], 'source')}; policy: {policy}",
         "",
         "Messages per verdict:",
     ]
@@ -115,12 +115,12 @@ def render_summary(summary: Summary) -> list[str]:
         lines.append(f"  ... and {len(data['rules']) - TOP * 2} more rules (see the report)")
     lines += ["", "Top senders by flags:"]
     lines += _table([
-        (sender, f"{flags:,} flags, {summary.sender_attention[sender]:,} message(s) to look at")
+        (sender, f"{_count(flags, 'flag')}, {_count(summary.sender_attention[sender], 'message')} to look at")
         for sender, flags in data["top_senders"].items()
     ])
     lines += ["", "Top sources by flags:"]
     lines += _table([
-        (source, f"{flags:,} flags in {summary.source_messages[source]:,} message(s)")
+        (source, f"{_count(flags, 'flag')} in {_count(summary.source_messages[source], 'message')}")
         for source, flags in data["top_sources"].items()
     ])
     if summary.set_aside_lines:
@@ -147,6 +147,10 @@ def attention_line(result: ScreenResult) -> str:
         what += f': "{excerpt}" ({result.first.rule}, {result.first.severity}, line {result.first.line})'
     parts.append(what)
     return "  ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _excerpt(text: str, limit: int = 70) -> str:

@@ -203,6 +203,7 @@ def test_allowlist_by_sender_and_text_together(tmp_path):
     decision = policy.decide(flagged, own)
     assert decision.verdict is Verdict.OK
     assert decision.allowed_by == f"our own free events [{tmp_path / 'coach.yaml'}:2]"
+    assert decision.finding.category is Category.HARD_SELL  # what was let through stays visible
     # The same words from someone else, or another text from the organiser, are judged as usual.
     assert policy.decide(flagged, message("Het gratis ontbijt", sender="jan@example.nl")).verdict is Verdict.BLOCK
     assert policy.decide(flagged, message("Koop nu", sender="events@ourclub.nl")).verdict is Verdict.BLOCK

@@ -8,7 +8,7 @@ import pytest
 from coach.screen.mail import UnreadableMessage, parse_mail, read_mbox
 from coach.screen.model import RawItem
 from coach.screen.sources import InputFile, InputPlan, plan_inputs, read_inputs
-from coach.screen.tables import FieldNames, read_csv, read_jsonl
+from coach.screen.tables import FieldNames
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "screen"
 INBOX = DATA / "organiser" / "inbox"

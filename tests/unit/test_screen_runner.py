@@ -120,3 +120,34 @@ def test_batches_are_numbered_and_bounded_by_count_and_bytes():
     assert [[i for i, _ in b] for b in batches(small, 4)] == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]
     big = RawItem(kind="email", source="b", id="b", origin="b", data=b"x" * (MAX_BATCH_BYTES // 2 + 1))
     assert [len(b) for b in batches([big] * 5, 256)] == [2, 2, 1]
+
+
+def test_workers_and_engine_are_renewed_without_changing_the_results(engine, policy):
+    items = organiser_items() * 5
+    screener = BatchScreener(engine, policy, ScreenSettings())
+    with Runner(screener, jobs=1, batch_size=4) as runner:
+        expected = list(runner.results(items))
+    quiet_entered = []
+
+    class Quiet:
+        def __enter__(self):
+            quiet_entered.append(True)
+
+        def __exit__(self, *exc):
+            return False
+
+    with Runner(screener, jobs=2, batch_size=4, renew_after=12, quiet=Quiet) as runner:
+        assert list(runner.results(items)) == expected
+    # 65 messages in batches of 4: renewed before batches 4, 7, 10, 13 and 16.
+    assert len(quiet_entered) == 5
+
+    renewed = []
+
+    def new_engine():
+        renewed.append(True)
+        return engine
+
+    in_process = BatchScreener(engine, policy, ScreenSettings())
+    with Runner(in_process, jobs=1, batch_size=4, renew_after=12, new_engine=new_engine) as runner:
+        assert list(runner.results(items)) == expected
+    assert len(renewed) == 5
