@@ -20,7 +20,7 @@ from coach.modes import severity_in_mode
 from coach.nlp.view import doc_view
 from coach.paths import models_dir
 from coach.report import (
-    Finding, GuidelineText, Language, Mode, Report, Severity, Suppression, Verdict,
+    Finding, GuidelineText, Language, Mode, Report, Suppression, verdict_of,
 )
 
 
@@ -133,15 +133,6 @@ def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detec
         verdict=verdict_of(findings), findings=findings, scores=doc._.coach_scores,
         suppressed=suppressed, guidelines=guidelines,
     )
-
-
-def verdict_of(findings: Iterable[Finding]) -> Verdict:
-    worst = max((f.severity.rank for f in findings if f.is_flag), default=-1)
-    if worst >= Severity.ERROR.rank:
-        return Verdict.BLOCK
-    if worst >= Severity.WARNING.rank:
-        return Verdict.REVIEW
-    return Verdict.OK
 
 
 _default_engine: Engine | None = None

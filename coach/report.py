@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -106,6 +107,16 @@ class Scores(_Model):
         0.0, description="reader_refs / (self_refs + reader_refs); 0.5 is balanced"
     )
     speaking_seconds: float = Field(0.0, description="estimated time to say the text aloud")
+
+
+def verdict_of(findings: "Iterable[Finding]") -> Verdict:
+    """block when any flag is an error, review when any is a warning, else ok."""
+    worst = max((f.severity.rank for f in findings if f.is_flag), default=-1)
+    if worst >= Severity.ERROR.rank:
+        return Verdict.BLOCK
+    if worst >= Severity.WARNING.rank:
+        return Verdict.REVIEW
+    return Verdict.OK
 
 
 class GuidelineText(_Model):

@@ -8,10 +8,9 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from coach.cli.options import LANG_CHOICES, MODE_CHOICES, error_line
-from coach.engine import Engine
 from coach.errors import CoachError
 from coach.report import Mode
 from coach.screen.board import BoardReport
@@ -25,6 +24,9 @@ from coach.screen.sources import FORMATS, STDIN, plan_inputs, read_inputs
 from coach.screen.summary import Summary, attention_line, render_summary
 from coach.screen.tables import FieldNames
 from coach.screen.writers import REPORT_FORMATS, ReportWriter, format_for
+
+if TYPE_CHECKING:
+    from coach.engine import Engine
 
 EXIT_OK, EXIT_ATTENTION, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -194,7 +196,9 @@ def run(args: argparse.Namespace) -> int:
     return summary.exit_code()
 
 
-def _warm_engine(packs: list[Path]) -> Engine:
+def _warm_engine(packs: list[Path]) -> "Engine":
+    from coach.engine import Engine  # spaCy loads only when a command needs it
+
     engine = Engine(extra_packs=packs)
     engine.warm_up()
     return engine

@@ -15,9 +15,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from coach.engine import verdict_of
 from coach.errors import PolicyError
-from coach.report import Category, FLAG_CATEGORIES, Finding, Mode, Report, Severity, Verdict
+from coach.report import verdict_of, Category, FLAG_CATEGORIES, Finding, Mode, Report, Severity, Verdict
 from coach.screen.model import Message
 
 DEFAULT_POLICY_NAME = "coach.yaml"
