@@ -39,15 +39,20 @@ def read_text_file(path: str | Path, max_bytes: int = MAX_TEXT_BYTES) -> Decoded
             )
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory") from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        raise InputError(describe_read_error(name, exc)) from None
     return decode_bytes(name, data, max_bytes)
+
+
+def describe_read_error(name: str, exc: OSError, what: str = "file") -> str:
+    """One line saying why ``name`` could not be read, for any kind of ``what``."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{name}: no such {what}"
+    if isinstance(exc, PermissionError):
+        return f"{name}: permission denied"
+    if isinstance(exc, IsADirectoryError):
+        return f"{name}: is a directory, not a {what}"
+    return f"{name}: cannot be read ({exc.strerror or exc})"
 
 
 def decode_bytes(name: str, data: bytes, max_bytes: int = MAX_TEXT_BYTES) -> DecodedText:

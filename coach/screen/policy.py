@@ -15,6 +15,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from coach.inputs import describe_read_error
 from coach.errors import PolicyError
 from coach.report import verdict_of, Category, FLAG_CATEGORIES, Finding, Mode, Report, Severity, Verdict
 from coach.screen.model import Message
@@ -264,14 +265,10 @@ def load_policy(path: Path | None) -> Policy:
     name = str(path)
     try:
         text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise PolicyError(f"{name}: no such policy file") from None
-    except IsADirectoryError:
-        raise PolicyError(f"{name}: is a folder, not a policy file") from None
     except UnicodeDecodeError as exc:
         raise PolicyError(f"{name}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
-        raise PolicyError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        raise PolicyError(describe_read_error(name, exc, "policy file")) from None
     data, lines = _parse_with_lines(text, name)
     if data is None:
         data = {}
