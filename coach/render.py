@@ -46,7 +46,8 @@ def render_text(report: Report, console: Console, explain: bool = False) -> None
         console.print("  [dim]nothing was set aside by context[/]")
     s = report.scores
     console.print(
-        f"  [dim]scores:[/] {s.words} words · {s.sentences} sentences · asks {s.asks} · gives {s.gives}"
+        f"  [dim]scores:[/] {_plural(s.words, 'word')} · {_plural(s.sentences, 'sentence')}"
+        f" · asks {s.asks} · gives {s.gives}"
         f" · questions to the reader {s.questions} · focus on the reader {s.reader_focus:.0%}"
         f" (I/we {s.self_refs}, you {s.reader_refs}) · ~{s.speaking_seconds:.0f}s spoken"
     )
@@ -80,10 +81,14 @@ def _count_flags(findings: Iterable[Finding]) -> str:
     warnings = len(flags) - errors
     parts = []
     if errors:
-        parts.append(f"{errors} error{'s' * (errors != 1)}")
+        parts.append(_plural(errors, "error"))
     if warnings:
-        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+        parts.append(_plural(warnings, "warning"))
     return ", ".join(parts)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 def _one_line(text: str, limit: int = 80) -> str:
