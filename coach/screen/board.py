@@ -39,6 +39,14 @@ def _h(text: object) -> str:
     return html.escape(str(text))
 
 
+#: The count tables of the board report: (heading, summary key, first column).
+_COUNT_SECTIONS = (
+    ("Flags per category", "categories", "Category"),
+    ("Flags per rule", "rules", "Rule"),
+    ("Top senders by flags", "top_senders", "Sender"),
+    ("Top sources by flags", "top_sources", "Source"),
+)
+
 class BoardReport:
     """Collects the messages needing attention while the run goes, writes the file at the end."""
 
@@ -113,10 +121,7 @@ class BoardReport:
         out.write("## Messages per verdict\n\n| Verdict | Messages |\n| --- | ---: |\n")
         for verdict, count in data["verdicts"].items():
             out.write(f"| {verdict} | {count:,} |\n")
-        for title, key, what in (("Flags per category", "categories", "Category"),
-                                 ("Flags per rule", "rules", "Rule"),
-                                 ("Top senders by flags", "top_senders", "Sender"),
-                                 ("Top sources by flags", "top_sources", "Source")):
+        for title, key, what in _COUNT_SECTIONS:
             out.write(f"\n## {title}\n\n")
             if not data[key]:
                 out.write("None.\n")
@@ -151,10 +156,7 @@ class BoardReport:
         for verdict, count in data["verdicts"].items():
             out.write(f'<tr><td class="verdict-{verdict}">{verdict}</td><td class="n">{count:,}</td></tr>\n')
         out.write("</table>\n")
-        for title, key, what in (("Flags per category", "categories", "Category"),
-                                 ("Flags per rule", "rules", "Rule"),
-                                 ("Top senders by flags", "top_senders", "Sender"),
-                                 ("Top sources by flags", "top_sources", "Source")):
+        for title, key, what in _COUNT_SECTIONS:
             out.write(f"<h2>{title}</h2>\n")
             if not data[key]:
                 out.write("<p>None.</p>\n")
