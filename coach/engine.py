@@ -14,6 +14,7 @@ from spacy.language import Language as SpacyLanguage
 from spacy.tokens import Doc
 
 import coach.nlp.components  # noqa: F401 - registers the coach_* factories
+from coach.errors import CoachError
 from coach.guidelines import load_catalogue
 from coach.language import detect_language, parse_language
 from coach.modes import severity_in_mode
@@ -25,8 +26,6 @@ from coach.report import (
 
 
 def parse_mode(value: str | Mode) -> Mode:
-    from coach.errors import CoachError
-
     try:
         return Mode(value)
     except ValueError:
