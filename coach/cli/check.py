@@ -39,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.paths and sys.stdin.isatty():
+        error_line("check: give one or more text files, or pipe text in (e.g. 'coach check pitch.txt')")
+        return EXIT_INPUT
     paths = args.paths or ["-"]
     if paths.count("-") > 1:
         error_line("standard input ('-') can be read only once")

@@ -177,3 +177,13 @@ def test_unknown_option_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as caught:
         main(["check", "--lang", "fr"])
     assert caught.value.code == 2
+
+
+def test_no_input_on_a_terminal_says_what_to_give(monkeypatch, capsys):
+    class Terminal:
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal())
+    code, _, err = run_check(capsys)
+    assert code == 2 and "give one or more text files" in err
