@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from coach.engine import Engine
 from coach.errors import InputError
-from coach.report import FLAG_CATEGORIES, Category, Mode, Report
+from coach.report import FLAG_CATEGORIES, Mode, Report
 
 FlagLabel = Literal["hard-sell", "recruiting", "take-without-give"]
 KIND_MODES = {"pitch": Mode.PITCH, "follow-up": Mode.FOLLOW_UP}
@@ -186,6 +186,3 @@ def score_item(result: Evaluation, item: CorpusItem, report: Report) -> None:
         span.fp += sum(1 for p in predicted if not any(overlapping(p, g) for g in gold))
         span.fn += sum(1 for g in gold if not any(overlapping(p, g) for p in predicted))
 
-
-def category_labels() -> list[str]:
-    return [c.value for c in FLAG_CATEGORIES if c is not Category.GIVE]

@@ -26,8 +26,6 @@ class LanguageProfile(BaseModel):
     past_markers: list[str] = []
     #: Phrases in which a negator does not negate the behaviour.
     negation_exceptions: list[str] = []
-    #: Lemmas of verbs that report what someone else said or did.
-    reporting_verbs: list[str] = []
     #: Phrases that turn a sentence into a warning against a behaviour.
     warning_cues: list[str] = []
     #: Words that refer to the writer, and to the reader.

@@ -7,7 +7,6 @@ them onto the Doc), as spaCy's own components do.
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
 
 import numpy
 from collections.abc import Callable
@@ -30,7 +29,8 @@ from coach.phrases import compile_segments
 from coach.nlp.matching import PatternIndex
 from coach.nlp.view import build_view, doc_view
 from coach.kinds.matching import DEFAULT_GAP
-from coach.report import Category, Scores, Severity
+from coach.report import Category, Scores
+from coach.profile import load_profile
 from coach.rulepack import RuleSet, load_rules, word_splitter
 
 register_extensions()
@@ -218,7 +218,7 @@ class RuleMatcher:
 
 @Language.factory("coach_context", default_config={"lang": "nl"})
 def make_context(nlp: Language, name: str, lang: str) -> "ContextComponent":
-    return ContextComponent(ContextJudge(load_rules(lang).profile, lang))
+    return ContextComponent(ContextJudge(load_profile(lang), lang))
 
 
 class ContextComponent:
