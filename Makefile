@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench eval clean
+.PHONY: run test bench eval models clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { $(PYTHON) -m pip install --user --quiet virtualenv && $(PYTHON) -m virtualenv $(VENV); }
@@ -21,8 +21,16 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_bench.py
 
+# The synthetic test split and the real test split, side by side; never tune on either.
 eval: $(STAMP)
+	@echo "== synthetic corpus (written for this project), test split =="
 	$(BIN)/coach eval tests/corpus/*.jsonl --split test
+	@echo "== real corpus (public messages), test split =="
+	$(BIN)/coach eval tests/corpus/real/*.jsonl --split test --by kind
+
+# Retrain the second-opinion classifier (fixed seed) from the labelled corpora; no download.
+models: $(STAMP)
+	$(BIN)/python -m coach.training.classifier nl en
 
 clean:
 	rm -rf $(VENV) build *.egg-info

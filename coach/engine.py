@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import json
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,10 +20,11 @@ from coach.guidelines import load_catalogue
 from coach.language import detect_language, parse_language
 from coach.modes import severity_in_mode
 from coach.nlp.view import doc_view
-from coach.paths import models_dir
+from coach.paths import classifier_dir, models_dir
 from coach.report import (
-    Finding, GuidelineText, Language, Mode, Report, Suppression, verdict_of,
+    Category, Finding, GuidelineText, Language, Mode, Report, Severity, Suppression, verdict_of,
 )
+
 
 
 def parse_mode(value: str | Mode) -> Mode:
@@ -58,7 +60,10 @@ class Engine:
             "components.coach_document_rules.builtin": self.builtin,
         }
         config = spacy.util.load_config(models_dir() / f"{lang.value}.cfg", overrides=overrides)
-        return spacy.util.load_model_from_config(config, auto_fill=True)
+        nlp = spacy.util.load_model_from_config(config, auto_fill=True)
+        if self.builtin:
+            add_classifier(nlp, lang)
+        return nlp
 
     def warm_up(self, langs: Iterable[str | Language] = tuple(Language)) -> None:
         for lang in langs:
@@ -92,10 +97,76 @@ class Engine:
             for i, doc in zip(indices, self.pipeline(language).pipe(texts, batch_size=batch_size)):
                 docs[i] = doc
         for i, (text, source, language) in enumerate(batch):
-            yield build_report(docs[i], source=source, language=language, mode=mode, detected=detected)
+            nlp = self.pipeline(language)
+            classifier = nlp.get_pipe(CLASSIFIER) if CLASSIFIER in nlp.pipe_names else None
+            yield build_report(docs[i], source=source, language=language, mode=mode, detected=detected,
+                               classifier=classifier)
 
 
-def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detected: bool) -> Report:
+CLASSIFIER = "coach_classifier"
+#: The guideline a classifier finding cites, per category.
+MODEL_GUIDELINES = {Category.HARD_SELL: ["D8"], Category.RECRUITING: ["D2"], Category.TAKE_WITHOUT_GIVE: ["D4"]}
+MODEL_MESSAGES = {
+    Language.EN: "No rule matched, but coach's trained classifier reads this text as {category} "
+                 "(confidence {score:.0%}); this sentence weighs most.",
+    Language.NL: "Geen regel sloeg aan, maar coach's getrainde classifier leest deze tekst als {category} "
+                 "(zekerheid {score:.0%}); deze zin weegt het zwaarst.",
+}
+MODEL_SUGGESTIONS = {
+    Language.EN: "Read the sentence as the receiver would: does it sell, recruit or ask without giving?",
+    Language.NL: "Lees de zin zoals de ontvanger hem leest: verkoopt, werft of vraagt hij zonder te geven?",
+}
+
+
+def add_classifier(nlp: SpacyLanguage, lang: Language) -> None:
+    """Add the trained classifier of ``models/classifier-<lang>`` when ``make models`` made one."""
+    path = classifier_dir(lang.value)
+    if not (path / "config.cfg").exists():
+        return
+    trained = spacy.load(path)
+    nlp.add_pipe("textcat_multilabel", name=CLASSIFIER, source=trained)
+    settings = json.loads((path / "coach.json").read_text(encoding="utf-8"))
+    nlp.get_pipe(CLASSIFIER).coach_thresholds = settings["thresholds"]
+
+
+def model_findings(doc: Doc, nlp_component, language: Language, findings: list[Finding],
+                   line_starts: list[int], text: str) -> list[Finding]:
+    """At most one finding per category where no rule flagged and the classifier is confident."""
+    thresholds = nlp_component.coach_thresholds
+    flagged = {f.category for f in findings if f.is_flag}
+    added = []
+    for category in MODEL_GUIDELINES:
+        score = doc.cats.get(category.value, 0.0)
+        if category in flagged or score < thresholds.get(category.value, 1.0):
+            continue
+        start, end = _driving_sentence(doc, nlp_component, category.value)
+        line = bisect.bisect_right(line_starts, start)
+        added.append(Finding(
+            rule=f"{language.value}-model-{category.value}", category=category, severity=Severity.WARNING,
+            start=start, end=end, text=text[start:end],
+            message=MODEL_MESSAGES[language].format(category=category.value, score=score),
+            guidelines=MODEL_GUIDELINES[category], suggestion=MODEL_SUGGESTIONS[language],
+            line=line, column=start - line_starts[line - 1] + 1, origin="model",
+        ))
+    return added
+
+
+def _driving_sentence(doc: Doc, component, label: str) -> tuple[int, int]:
+    """Character bounds of the sentence the classifier scores highest for ``label``."""
+    view = doc_view(doc)
+    sentences = [(s, e) for s, e in view.sentences() if not all(view.skip[s:e])]
+    if not sentences:
+        return 0, len(view.text)
+    scored = component.pipe(doc[s:e].as_doc() for s, e in sentences)
+    best = max(zip(scored, sentences), key=lambda pair: pair[0].cats.get(label, 0.0))[1]
+    span = doc[best[0]:best[1]]
+    first = next(t for t in span if not (t.is_space or t.is_punct))
+    last = [t for t in span if not t.is_space][-1]
+    return first.idx, last.idx + len(last.text)
+
+
+def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detected: bool,
+                 classifier=None) -> Report:
     text_of_doc = doc_view(doc).text
     line_starts = [0] + [m.end() for m in re.finditer("\n", text_of_doc)]
     findings: list[Finding] = []
@@ -118,6 +189,13 @@ def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detec
             suggestion=rule.suggestion, replacement=rule.replacement,
             line=line, column=candidate.start_char - line_starts[line - 1] + 1,
         ))
+    model_scores: dict[str, float] = {}
+    thresholds: dict[str, float] = {}
+    if classifier is not None and doc.cats:
+        model_scores = {c.value: round(doc.cats.get(c.value, 0.0), 3) for c in MODEL_GUIDELINES}
+        thresholds = dict(classifier.coach_thresholds)
+        findings.extend(model_findings(doc, classifier, language, findings, line_starts, text_of_doc))
+        findings.sort(key=lambda f: (f.start, f.end, f.rule))
     catalogue = load_catalogue()
     cited = dict.fromkeys(g for f in findings for g in f.guidelines)
     guidelines = {
@@ -130,7 +208,8 @@ def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detec
     return Report(
         source=source, language=language, language_detected=detected, mode=mode,
         verdict=verdict_of(findings), findings=findings, scores=doc._.coach_scores,
-        suppressed=suppressed, guidelines=guidelines,
+        suppressed=suppressed, guidelines=guidelines, model_scores=model_scores,
+        model_thresholds=thresholds,
     )
 
 

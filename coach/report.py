@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -77,6 +78,9 @@ class Finding(_Model):
     replacement: str | None = None
     line: int = Field(description="1-based line of ``start``")
     column: int = Field(description="1-based column of ``start``")
+    #: ``rules`` for a rule match; ``model`` for the trained classifier's second opinion,
+    #: which points at the sentence that drives it.
+    origin: Literal["rules", "model"] = "rules"
 
     @property
     def is_flag(self) -> bool:
@@ -137,6 +141,10 @@ class Report(_Model):
     suppressed: list[Suppression] = []
     #: Title and explanation, in the report's language, of every guideline cited.
     guidelines: dict[str, GuidelineText] = {}
+    #: The trained classifier's probability per flag category (empty without a model), and
+    #: the confidence above which it may add a finding where the rules found none.
+    model_scores: dict[str, float] = {}
+    model_thresholds: dict[str, float] = {}
 
     def flags(self) -> list[Finding]:
         return [f for f in self.findings if f.is_flag]

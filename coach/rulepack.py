@@ -15,7 +15,8 @@ from spacy.vocab import Vocab
 
 from coach.errors import RulePackError
 from coach.guidelines import load_catalogue
-from coach.kinds import KINDS, BalanceRule, MatchingRule, MetricRule, RuleBase
+from coach.kinds import KINDS, BalanceRule, FrameRule, MatchingRule, MetricRule, RuleBase
+from coach.lexicon import CLASS_REFERENCE, NOTATION, expand_phrases, load_lexicon
 from coach.paths import rules_dir
 from coach.phrases import PhraseSyntaxError, compile_phrase
 from coach.profile import LanguageProfile, load_profile
@@ -196,9 +197,25 @@ def _describe(error: dict, model: type[BaseModel]) -> str:
     return f"{loc}: {error['msg']}"
 
 
+def _check_classes(path: Path, rule: RuleBase, lang: str) -> None:
+    """Every word class a rule names must exist in the language's lexicon."""
+    lexicon = load_lexicon(lang)
+    named = set(rule.classes()) if isinstance(rule, FrameRule) else set()
+    texts = list(getattr(rule, "phrases", [])) + list(rule.context.requires) + list(rule.context.excludes)
+    for text in texts:
+        for word in text.split():
+            found = CLASS_REFERENCE.match(word.rstrip("?"))
+            if found and found.group(1) not in NOTATION:
+                named.add(found.group(1))
+    for name in sorted(named):
+        if name not in lexicon.classes:
+            raise RulePackError(path, lexicon.unknown(name), rule=rule.id, line=rule.line)
+
+
 def _check_patterns(path: Path, rule: RuleBase, lang: str) -> None:
     """Compile a rule's patterns once at load time so a bad one is named here, not mid-run."""
-    phrases: list[str] = list(rule.context.requires) + list(rule.context.excludes)
+    _check_classes(path, rule, lang)
+    phrases: list[str] = expand_phrases(list(rule.context.requires) + list(rule.context.excludes), lang)
     try:
         patterns = rule.token_patterns(lang, word_splitter(lang)) if isinstance(rule, MatchingRule) else []
         patterns += [compile_phrase(p, lang, word_splitter(lang)) for p in phrases]

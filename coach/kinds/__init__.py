@@ -2,6 +2,7 @@
 
 from coach.kinds.balance import BalanceRule
 from coach.kinds.base import ContextOptions, Examples, RuleBase
+from coach.kinds.frame import FrameRule
 from coach.kinds.matching import MatchingRule
 from coach.kinds.metric import MetricRule
 from coach.kinds.pattern import PatternRule
@@ -12,9 +13,10 @@ KINDS: dict[str, type[RuleBase]] = {
     "pattern": PatternRule,
     "balance": BalanceRule,
     "metric": MetricRule,
+    "frame": FrameRule,
 }
 
 __all__ = [
-    "KINDS", "BalanceRule", "ContextOptions", "Examples", "MatchingRule",
+    "KINDS", "BalanceRule", "FrameRule", "ContextOptions", "Examples", "MatchingRule",
     "MetricRule", "PatternRule", "PhraseRule", "RuleBase",
 ]

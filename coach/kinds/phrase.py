@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from coach.kinds.matching import MatchingRule
+from coach.lexicon import expand_phrases
 from coach.phrases import TokenPattern, compile_phrase, compile_segments
 
 
@@ -16,7 +17,7 @@ class PhraseRule(MatchingRule):
     phrases: list[str] = Field(min_length=1)
 
     def token_patterns(self, lang: str, split_word: Callable[[str], list[str]]) -> list[TokenPattern]:
-        return [compile_phrase(p, lang, split_word, self.gap) for p in self.phrases]
+        return [compile_phrase(p, lang, split_word, self.gap) for p in expand_phrases(self.phrases, lang)]
 
     def segmented_patterns(self, lang: str, split_word: Callable[[str], list[str]]) -> list[list[TokenPattern]]:
-        return [compile_segments(p, lang, split_word) for p in self.phrases]
+        return [compile_segments(p, lang, split_word) for p in expand_phrases(self.phrases, lang)]

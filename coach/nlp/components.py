@@ -20,7 +20,9 @@ from spacy.util import registry
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from coach.kinds import MatchingRule
+from coach.kinds import FrameRule, MatchingRule
+from coach.lexicon import expand_phrases, load_lexicon
+from coach.nlp.acts import ActTagger
 from coach.lemmatizer import lemma
 from coach.nlp.candidates import Candidate
 from coach.nlp.context import ContextJudge
@@ -139,6 +141,41 @@ class Lemmatizer:
         return doc
 
 
+@Language.factory("coach_acts", default_config={"lang": "nl"})
+def make_act_tagger(nlp: Language, name: str, lang: str) -> "Acts":
+    return Acts(nlp, lang)
+
+
+class Acts:
+    """Finds the lexicon's word classes in the text and gives each sentence its acts.
+
+    Assigns ``doc._.coach_classes`` (class name -> token spans) and ``doc._.coach_acts`` (one
+    set of acts per sentence; ``span._.coach_acts`` reads a sentence's).
+    """
+
+    def __init__(self, nlp: Language, lang: str):
+        self.lang = lang
+        self.index = PatternIndex(nlp.vocab)
+        split = word_splitter(lang)
+        lexicon = load_lexicon(lang)
+        for name, words in lexicon.classes.items():
+            self.index.add(f"class:{name}", [compile_segments(w, lang, split) for w in words], DEFAULT_GAP)
+        self.tagger = ActTagger(lang)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, *self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> tuple[dict[str, list[tuple[int, int]]], list[frozenset[str]]]:
+        found = self.index.find(doc)
+        classes = {k.partition(":")[2]: v for k, v in found.items() if v and "#" not in k}
+        return classes, self.tagger.tag(doc_view(doc), classes)
+
+    def set_annotations(self, doc: Doc, classes, acts) -> None:
+        doc._.coach_classes = classes
+        doc._.coach_acts = acts
+
+
 @Language.factory("coach_rules", default_config={"lang": "nl", "extra_packs": [], "builtin": True})
 def make_rule_matcher(nlp: Language, name: str, lang: str, extra_packs: list[str], builtin: bool) -> "RuleMatcher":
     return RuleMatcher(nlp, load_rules(lang, extra_packs, builtin))
@@ -156,12 +193,13 @@ class RuleMatcher:
         for rule in rules.rules:
             for tag, phrases in (("req", rule.context.requires), ("exc", rule.context.excludes)):
                 if phrases:
-                    segmented = [compile_segments(p, rules.lang, split) for p in phrases]
+                    segmented = [compile_segments(p, rules.lang, split) for p in expand_phrases(phrases, rules.lang)]
                     self.index.add(f"{tag}:{rule.id}", segmented, DEFAULT_GAP)
         for key, attribute in CUE_LISTS.items():
             phrases = getattr(rules.profile, attribute)
             if phrases:
-                self.index.add(f"cue:{key}", [compile_segments(p, rules.lang, split) for p in phrases], DEFAULT_GAP)
+                self.index.add(f"cue:{key}", [compile_segments(p, rules.lang, split) for p in expand_phrases(phrases, rules.lang)], DEFAULT_GAP)
+        self.frames = [rule for rule in rules.rules if isinstance(rule, FrameRule)]
         self.by_id = {rule.id: rule for rule in rules.matching}
         self.own_words = {rule.id: rule_words(rule, rules.lang) for rule in rules.matching}
         self.reader_words = frozenset(w.lower() for w in rules.profile.reader_words)
@@ -189,11 +227,34 @@ class RuleMatcher:
                     start_char=span.start_char, end_char=span.end_char,
                     severity=rule.severity, message=rule.message, own_words=self.own_words[rule_id],
                 ))
+        candidates.extend(self._frame_candidates(doc))
         candidates.sort(key=lambda c: (c.start_char, c.end_char, c.rule.id))
         doc._.coach_candidates = candidates
         doc._.coach_cues = {
             k.partition(":")[2]: v for k, v in found.items() if k.startswith("cue:") and "#" not in k
         }
+
+    def _frame_candidates(self, doc: Doc) -> list[Candidate]:
+        if not self.frames or doc._.coach_acts is None:
+            return []
+        view = doc_view(doc)
+        sentences = view.sentences()
+        classes = doc._.coach_classes or {}
+        found = []
+        for rule in self.frames:
+            for start, end in rule.find(sentences, doc._.coach_acts, classes):
+                span = doc[start:end]
+                # The words of the classes the frame matched are its own: the "don't" of
+                # "don't have a budget" is part of the topic, not a negation of it.
+                own = frozenset(
+                    view.lowers[i] for name in rule.classes() for s, e in classes.get(name, ())
+                    if start <= s and e <= end for i in range(s, e)
+                )
+                found.append(Candidate(
+                    rule=rule, start=start, end=end, start_char=span.start_char, end_char=span.end_char,
+                    severity=rule.severity, message=rule.message, own_words=own,
+                ))
+        return found
 
     def _preconditions_hold(self, doc: Doc, rule: MatchingRule, start: int, end: int, found) -> bool:
         options = rule.context

@@ -1,0 +1,1 @@
+"""Training coach's own weights: the multilabel text classifier behind ``make models``."""
