@@ -104,6 +104,8 @@ class Engine:
 
 
 CLASSIFIER = "coach_classifier"
+#: Below this many words a bag-of-words model sees too little to judge ("Hallo" is no pitch).
+MODEL_MIN_WORDS = 20
 #: The guideline a classifier finding cites, per category.
 MODEL_GUIDELINES = {Category.HARD_SELL: ["D8"], Category.RECRUITING: ["D2"], Category.TAKE_WITHOUT_GIVE: ["D4"]}
 MODEL_MESSAGES = {
@@ -133,7 +135,10 @@ def model_findings(doc: Doc, nlp_component, language: Language, findings: list[F
                    line_starts: list[int], text: str) -> list[Finding]:
     """At most one finding per category where no rule flagged and the classifier is confident."""
     thresholds = nlp_component.coach_thresholds
-    flagged = {f.category for f in findings if f.is_flag}
+    if len(text.split()) < MODEL_MIN_WORDS:
+        return []
+    # Any rule finding in a category, a balanced ask noted as info included, leaves it to the rules.
+    flagged = {f.category for f in findings}
     added = []
     for category in MODEL_GUIDELINES:
         score = doc.cats.get(category.value, 0.0)

@@ -331,7 +331,9 @@ def _without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     kept: list[Candidate] = []
     ranked = sorted(
         candidates,
-        key=lambda c: (c.suppressed is not None, -c.severity.rank, -(c.end_char - c.start_char), c.start_char),
+        # A phrase rule names the passage more precisely than a frame over the same words.
+        key=lambda c: (c.suppressed is not None, -c.severity.rank, isinstance(c.rule, FrameRule),
+                       -(c.end_char - c.start_char), c.start_char),
     )
     for candidate in ranked:
         if any(
