@@ -16,6 +16,7 @@ COMMANDS = {
     "screen": "coach.cli.screen",
     "eval": "coach.cli.evaluate",
     "rules": "coach.cli.rules",
+    "serve": "coach.cli.serve",
 }
 
 EXIT_USAGE = 2
