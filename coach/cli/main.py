@@ -17,6 +17,7 @@ COMMANDS = {
     "eval": "coach.cli.evaluate",
     "rules": "coach.cli.rules",
     "serve": "coach.cli.serve",
+    "lsp": "coach.cli.lsp",
 }
 
 EXIT_USAGE = 2
