@@ -40,8 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="language of the texts (default: auto, detected while typing)",
     )
     parser.add_argument(
-        "--max-sessions", type=_positive, default=8, metavar="N",
-        help="studios that may run at once; each takes about 240 MB (default: 8)",
+        "--max-sessions", type=_positive, default=16, metavar="N",
+        help="studios (browser tabs) that may run at once; each takes about 40 MB beside the one "
+             "engine they share (about 210 MB) (default: 16)",
     )
 
 

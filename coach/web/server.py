@@ -1,7 +1,7 @@
 """The web server behind ``coach serve``: textual-serve, one studio process per browser tab, guarded for safety.
 
 Each WebSocket connection starts ``python -m coach.web.tab`` for the visitor's session (a cookie),
-inside the visitor's folder under the data directory. The server answers only on the host names it
+inside the visitor's folder under the data directory; all studios share one engine process. The server answers only on the host names it
 was bound to (against DNS rebinding), accepts WebSockets only from its own pages (against other web
 sites driving a studio), and caps the number of studios running at once.
 """
@@ -22,6 +22,7 @@ from aiohttp import web
 from textual_serve.server import Server
 
 from coach.errors import CoachError
+from coach.web.engine_service import EngineService
 from coach.web.sessions import (
     RETENTION_DAYS, is_visitor_token, new_visitor_token, prune_session_folders, session_folder, session_id_for,
 )
@@ -94,7 +95,7 @@ class StudioServer(Server):
         port: int,
         *,
         options: StudioOptions = StudioOptions(),
-        max_sessions: int = 8,
+        max_sessions: int = 16,
         data_root: Path | None = None,
     ) -> None:
         super().__init__(command="", host=host, port=port, title="coach studio", templates_path=TEMPLATES)
@@ -102,6 +103,8 @@ class StudioServer(Server):
         self.max_sessions = max_sessions
         self.data_root = data_root
         self.active_sessions = 0
+        #: Set while serving: the one engine every studio asks.
+        self.engine_service: EngineService | None = None
 
     # textual-serve reads these two when it renders the page and starts a studio.
 
@@ -127,6 +130,8 @@ class StudioServer(Server):
         arguments = [sys.executable, "-m", "coach.web.tab", "--session", session_id, "--lang", self.options.lang]
         if self.options.mode:
             arguments += ["--mode", self.options.mode]
+        if self.engine_service is not None:
+            arguments += ["--engine-socket", str(self.engine_service.socket_path)]
         return f"cd {shlex.quote(str(folder))} && exec {shlex.join(arguments)}"
 
     def make_app(self) -> web.Application:
@@ -194,9 +199,15 @@ class StudioServer(Server):
         listening = bind(self.host, self.port)
         self.port = listening.getsockname()[1]
         prune_session_folders(self.data_root)
-        if announce is not None:
-            announce(self.port)
-        web.run_app(self.make_app(), sock=listening, print=None, access_log=None, handle_signals=True)
+        # Loads while the visitor opens the browser; studios that start earlier wait for it.
+        self.engine_service = EngineService()
+        try:
+            if announce is not None:
+                announce(self.port)
+            web.run_app(self.make_app(), sock=listening, print=None, access_log=None, handle_signals=True)
+        finally:
+            self.engine_service.close()
+            self.engine_service = None
 
     async def on_startup(self, app: web.Application) -> None:
         pass  # no banner: the command prints the address itself

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
+from pathlib import Path
 
 from coach.report import Mode
 from coach.web.sessions import SessionFolderError, session_folder
@@ -14,6 +16,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--session", required=True, help="the visitor's session id (a folder under the data dir)")
     parser.add_argument("--mode", choices=[mode.value for mode in Mode], default=None)
     parser.add_argument("--lang", choices=["auto", "nl", "en"], default="auto")
+    parser.add_argument("--engine-socket", type=Path, help="the shared engine of coach serve (default: an engine of its own)")
     return parser.parse_args(argv)
 
 
@@ -27,7 +30,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from coach.tui.served import ServedStudioApp
 
-    result = ServedStudioApp(session_folder=folder, mode=args.mode, lang=args.lang).run()
+    options = {}
+    if args.engine_socket is not None:
+        from coach.web.engine_service import SharedEngine
+
+        options["engine_factory"] = partial(SharedEngine, args.engine_socket)
+    result = ServedStudioApp(session_folder=folder, mode=args.mode, lang=args.lang, **options).run()
     return 0 if result is None else int(result)
 
 
