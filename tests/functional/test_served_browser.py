@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from browser_helpers import CATCH_TERMINAL, CHROMIUM, CHROMIUM_FLAGS, READ_SCREEN
+
 if not CHROMIUM.exists():
     pytest.skip(
         f"Chromium is not installed at {CHROMIUM}: `apt-get install chromium` to run the browser test",
@@ -22,12 +23,6 @@ from serve_process import coach_serve  # noqa: E402
 import coach  # noqa: E402
 from coach.report import Verdict  # noqa: E402
 
-#: Flags that work in containers and keep Chromium from calling home.
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
 DUTCH_PITCH = (
     "Hoi, ik ben Jan van Bakkerij Jansen. Deze week 20% korting op alle taarten! "
     "Bel me voor een vrijblijvende offerte."
@@ -35,30 +30,6 @@ DUTCH_PITCH = (
 
 #: Seconds to wait for something to appear on the studio's screen (the engine loads in a few seconds).
 SCREEN_TIMEOUT = 90.0
-
-# textual.js keeps its xterm.js terminal to itself; this catches the object that owns it when it is
-# built, so that the test reads the characters the browser shows rather than the server's output.
-CATCH_TERMINAL = """
-window.__coachTerminals = [];
-Object.defineProperty(Object.prototype, "fitAddon", {
-  configurable: true,
-  set(value) {
-    Object.defineProperty(this, "fitAddon", {value, writable: true, configurable: true, enumerable: true});
-    if (this.terminal) window.__coachTerminals.push(this);
-  },
-});
-"""
-
-READ_SCREEN = """() => {
-  const owner = window.__coachTerminals[0];
-  if (!owner) return null;
-  const terminal = owner.terminal, buffer = terminal.buffer.active, rows = [];
-  for (let y = 0; y < terminal.rows; y++) {
-    const line = buffer.getLine(buffer.viewportY + y);
-    rows.push(line ? line.translateToString(true) : "");
-  }
-  return rows.join("\\n");
-}"""
 
 
 @pytest.fixture(scope="module")
