@@ -8,6 +8,7 @@ sites driving a studio), and caps the number of studios running at once.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import errno
 import ipaddress
@@ -28,6 +29,8 @@ from coach.web.sessions import (
 )
 
 VISITOR_COOKIE = "coach_visitor"
+#: Seconds the server gives its studios to save their drafts and quit when it stops.
+SHUTDOWN_TIMEOUT = 10.0
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 #: The page may load its own scripts, styles and fonts and talk to this server, nothing else.
@@ -105,6 +108,8 @@ class StudioServer(Server):
         self.active_sessions = 0
         #: Set while serving: the one engine every studio asks.
         self.engine_service: EngineService | None = None
+        #: The request handlers of running studios, to end them (and keep their drafts) on shutdown.
+        self._studio_handlers: set[asyncio.Task] = set()
 
     # textual-serve reads these two when it renders the page and starts a studio.
 
@@ -139,6 +144,7 @@ class StudioServer(Server):
         import jinja2
 
         app = web.Application(middlewares=[self._only_known_hosts])
+        app.on_shutdown.append(self.on_shutdown)
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
         app.add_routes([
             web.get("/", self.handle_index, name="index"),
@@ -186,10 +192,14 @@ class StudioServer(Server):
         session_id = session_id_for(token if is_visitor_token(token) else new_visitor_token())
         _current_command.set(self.studio_command(session_id))
         self.active_sessions += 1
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._studio_handlers.add(handler)
         try:
             return await super().handle_websocket(request)
         finally:
             self.active_sessions -= 1
+            self._studio_handlers.discard(handler)  # type: ignore[arg-type]
 
     def serve(self, debug: bool = False, announce: Callable[[int], None] | None = None) -> None:
         """Serve until ctrl+c or SIGTERM; raises ServeError when the address cannot be used.
@@ -211,6 +221,15 @@ class StudioServer(Server):
 
     async def on_startup(self, app: web.Application) -> None:
         pass  # no banner: the command prints the address itself
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Tell every studio to quit (each keeps its text as a draft), instead of waiting for browsers to leave."""
+        handlers = set(self._studio_handlers)
+        for handler in handlers:
+            # textual-serve's handler answers cancellation by stopping its studio and closing the socket.
+            handler.cancel()
+        if handlers:
+            await asyncio.wait(handlers, timeout=SHUTDOWN_TIMEOUT)
 
 
 def _host_name(host_header: str | None) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import signal
 import socket
 import stat
 import subprocess
@@ -130,3 +132,29 @@ def test_a_visitor_gets_a_private_folder_and_the_cap_holds(server):
     assert folder.is_dir()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert [path.name for path in (server.data_dir / "served").iterdir()] == [folder.name]
+
+
+def test_stopping_the_server_keeps_the_text_of_open_studios(tmp_path: Path):
+    token = "s" * 43
+    drafts = tmp_path / "data" / "served" / session_id_for(token) / "drafts"
+    with coach_serve(tmp_path / "data") as server:
+
+        async def type_text():
+            jar = aiohttp.CookieJar(unsafe=True)
+            jar.update_cookies({VISITOR_COOKIE: token})
+            async with aiohttp.ClientSession(cookie_jar=jar) as session:
+                socket_ = await session.ws_connect(server.url + "/ws?width=100&height=30", headers={"Origin": server.url})
+                screen = b""
+                while b"Type or paste" not in screen:  # the editor is on screen, with the cursor in it
+                    screen += (await socket_.receive(timeout=60)).data or b""
+                await socket_.send_json(["stdin", "Nog niet opgeslagen"])
+                while b"opgeslagen" not in screen:  # the studio shows what was typed
+                    screen += (await socket_.receive(timeout=60)).data or b""
+                # Stop the server (ctrl+c) while the browser is still connected, before the autosave.
+                server.process.send_signal(signal.SIGINT)
+                while (await socket_.receive(timeout=30)).type not in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                    pass
+
+        asyncio.run(type_text())
+        assert server.process.wait(timeout=30) == 0
+    assert [json.loads(path.read_text())["text"] for path in drafts.glob("*.json")] == ["Nog niet opgeslagen"]
