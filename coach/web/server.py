@@ -172,11 +172,12 @@ class StudioServer(Server):
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
-        if not is_visitor_token(request.cookies.get(VISITOR_COOKIE)):
-            response.set_cookie(
-                VISITOR_COOKIE, new_visitor_token(), max_age=RETENTION_DAYS * 86400,
-                httponly=True, samesite="Strict", path="/",
-            )
+        token = request.cookies.get(VISITOR_COOKIE)
+        # Sent again on every visit, so the cookie lives as long as the visitor folder it names.
+        response.set_cookie(
+            VISITOR_COOKIE, token if is_visitor_token(token) else new_visitor_token(),
+            max_age=RETENTION_DAYS * 86400, httponly=True, samesite="Strict", path="/",
+        )
         return response
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:

@@ -89,6 +89,11 @@ def test_page_sets_a_private_visitor_cookie_and_loads_nothing_from_elsewhere(ser
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     assert "default-src 'none'" in headers["Content-Security-Policy"]
     assert "googleapis" not in page and "https://" not in page
+    # A returning visitor keeps its cookie (and so its drafts), for another 30 days.
+    token = cookie.split(";")[0].split("=", 1)[1]
+    _, again, _ = fetch(server.url + "/", headers={"Cookie": f"{VISITOR_COOKIE}={token}"})
+    assert again["Set-Cookie"].startswith(f"{VISITOR_COOKIE}={token};")
+    assert "Max-Age=2592000" in again["Set-Cookie"]
 
 
 def test_other_host_names_are_refused(server):
