@@ -65,6 +65,7 @@ class CoachLanguageServer(LanguageServer):
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coach-analysis")
         self._engine: Engine | None = None
         self._engine_packs: tuple[str, ...] | None = None
+        self._broken_packs: tuple[tuple[str, ...], CoachError] | None = None
         self._setup: EngineSetup | None = None
         self._shown_errors: set[str] = set()
 
@@ -161,8 +162,15 @@ class CoachLanguageServer(LanguageServer):
     def _analyse(self, text: str, setup: EngineSetup) -> Report:
         """On the worker thread: build the engine when its packs changed, then analyse."""
         if self._engine is None or self._engine_packs != setup.packs:
-            self._engine = coach.Engine(extra_packs=list(setup.packs))
-            self._engine_packs = setup.packs
+            if self._broken_packs is not None and self._broken_packs[0] == setup.packs:
+                # A broken pack stays broken until the settings change: do not rebuild on every keystroke.
+                raise self._broken_packs[1]
+            try:
+                self._engine = coach.Engine(extra_packs=list(setup.packs))
+            except CoachError as error:
+                self._engine, self._broken_packs = None, (setup.packs, error)
+                raise
+            self._engine_packs, self._broken_packs = setup.packs, None
         return self._engine.analyze(text, lang=setup.lang, mode=setup.mode)
 
     def warm_up(self) -> None:

@@ -210,3 +210,25 @@ def test_markdown_code_and_mail_headers_are_not_prose(client, tmp_path: Path):
     client.notify("textDocument/didClose", {"textDocument": {"uri": "file:///tmp/draft.eml"}})
     assert client.diagnostics("file:///tmp/draft.eml") == []
     assert client.shutdown() == 0
+
+
+def test_a_broken_rule_pack_is_one_message_and_fixing_the_settings_recovers(client, tmp_path: Path):
+    broken = tmp_path / "house.yaml"
+    broken.write_text(
+        "language: nl\nrules:\n  - id: house-x\n    kind: phrasal\n    category: hard-sell\n    severity: warning\n"
+        "    guidelines: [D8]\n    message: x\n    phrases: [korting]\n",
+        encoding="utf-8",
+    )
+    uri = uri_of(tmp_path / "pitch.txt")
+    client.initialize(options={"extraPacks": [str(broken)]})
+    open_document(client, uri, DUTCH_PITCH)
+    shown = client.wait_for_notification("window/showMessage")
+    assert shown["type"] == 1 and str(broken) in shown["message"] and "phrasal" in shown["message"]
+    assert "\n" not in shown["message"]
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": DUTCH_PITCH + "!"}]})
+    client.settle(1.0)
+    assert not [n for n in client.notifications if n["method"] == "window/showMessage"], "the same error twice"
+
+    client.notify("workspace/didChangeConfiguration", {"settings": {"coach": {"extraPacks": []}}})
+    assert client.diagnostics(uri, version=2)
+    assert client.shutdown() == 0
