@@ -43,6 +43,11 @@ class _Handler(socketserver.StreamRequestHandler):
         for line in self.rfile:
             try:
                 request = json.loads(line)
+                if service.failure is not None:
+                    raise SharedEngineError(service.failure)
+                if request.get("ping"):
+                    self._answer({"ready": True})
+                    continue
                 with service.lock:
                     report = service.engine.analyze(
                         request["text"], mode=request.get("mode", "message"), lang=request.get("lang", "auto"),
@@ -51,15 +56,20 @@ class _Handler(socketserver.StreamRequestHandler):
                 answer = {"report": report.to_json_dict()}
             except Exception as error:  # one bad text must not end the engine for everyone
                 answer = {"error": _one_line(error)}
-            self.wfile.write(json.dumps(answer, ensure_ascii=False).encode("utf-8") + b"\n")
-            self.wfile.flush()
+            self._answer(answer)
+
+    def _answer(self, answer: dict) -> None:
+        self.wfile.write(json.dumps(answer, ensure_ascii=False).encode("utf-8") + b"\n")
+        self.wfile.flush()
 
 
 class _Service(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
 
-    def __init__(self, path: str, engine) -> None:
+    def __init__(self, path: str, engine, failure: str | None = None) -> None:
         self.engine = engine
+        #: Why the engine could not start (a broken rule pack): every studio is told, none waits forever.
+        self.failure = failure
         self.lock = threading.Lock()
         super().__init__(path, _Handler)
 
@@ -68,11 +78,15 @@ def serve_engine(socket_path: Path, extra_packs: list[str]) -> None:
     """Load the engine, then listen on ``socket_path`` (created only once the engine is ready)."""
     from coach import Engine
 
-    engine = Engine(extra_packs)
-    engine.warm_up()
+    engine, failure = None, None
+    try:
+        engine = Engine(extra_packs)
+        engine.warm_up()
+    except Exception as error:
+        failure = _one_line(error)
     temporary = socket_path.with_name(socket_path.name + ".starting")
     temporary.unlink(missing_ok=True)
-    service = _Service(str(temporary), engine)
+    service = _Service(str(temporary), engine, failure)
     # Appear under the real name only when listening: a studio that connects is answered at once.
     os.replace(temporary, socket_path)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=service.shutdown).start())
@@ -125,16 +139,27 @@ class SharedEngine:
         self._reader = None
 
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
-        """Block until the shared engine listens (it loads for seconds after the server starts)."""
+        """Block until the shared engine listens (it loads for seconds after the server starts).
+
+        Raises SharedEngineError with the reason when the engine could not start.
+        """
         deadline = time.monotonic() + timeout
         while True:
             try:
                 self._connect()
-                return
+                break
             except OSError:
                 if time.monotonic() > deadline:
                     raise SharedEngineError(f"the coach engine did not start within {timeout:.0f} s") from None
                 time.sleep(0.1)
+        with self._lock:
+            try:
+                answer = self._ask({"ping": True})
+            except (OSError, ValueError):
+                self.close()
+                raise SharedEngineError("the coach engine stopped; restart coach serve") from None
+        if "error" in answer:
+            raise SharedEngineError(answer["error"])
 
     def analyze(self, text: str, *, mode: str = "message", lang: str = "auto", source: str = "-") -> Report:
         request = {"text": text, "mode": str(getattr(mode, "value", mode)), "lang": lang, "source": source}

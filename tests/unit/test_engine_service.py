@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import stat
 from pathlib import Path
 
@@ -50,3 +51,17 @@ def test_socket_is_private_and_gone_after_close(tmp_path: Path):
     assert not service.socket_path.exists() and not service.folder.exists()
     with pytest.raises(SharedEngineError):
         SharedEngine(service.socket_path).wait_ready(timeout=0.5)
+
+
+def test_an_engine_that_cannot_start_says_why_to_every_studio(tmp_path: Path, monkeypatch):
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(coach.__file__).resolve().parent.parent / "rules", rules)
+    (rules / "guidelines.yaml").write_text("guidelines: [", encoding="utf-8")
+    monkeypatch.setenv("COACH_RULES_DIR", str(rules))
+    service = EngineService(tmp_path)
+    try:
+        with pytest.raises(SharedEngineError) as error:
+            SharedEngine(service.socket_path).wait_ready()
+        assert "guidelines.yaml" in str(error.value) and "\n" not in str(error.value)
+    finally:
+        service.close()
