@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         from coach.lsp.server import create_server
     except ImportError as error:
-        error_line(f"coach lsp needs the lsp extra ({error.name} is missing): pip install 'coach[lsp]'")
+        missing = (error.name or "a package").split(".")[0]
+        error_line(f"coach lsp needs the lsp extra ({missing} is missing): pip install 'coach[lsp]'")
         return EXIT_USAGE
     logging.basicConfig(
         filename=args.log_file, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"

@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         from coach.web.server import ServeError, StudioOptions, StudioServer, is_loopback
     except ImportError as error:
-        error_line(f"coach serve needs the serve extra ({error.name} is missing): pip install 'coach[serve]'")
+        missing = (error.name or "a package").split(".")[0]
+        error_line(f"coach serve needs the serve extra ({missing} is missing): pip install 'coach[serve]'")
         return EXIT_USAGE
 
     if not is_loopback(args.host):
