@@ -16,6 +16,8 @@ COMMANDS = {
     "screen": "coach.cli.screen",
     "eval": "coach.cli.evaluate",
     "rules": "coach.cli.rules",
+    "serve": "coach.cli.serve",
+    "lsp": "coach.cli.lsp",
 }
 
 EXIT_USAGE = 2

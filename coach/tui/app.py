@@ -33,6 +33,8 @@ class StudioApp(App[int]):
     """``coach studio``: write or paste a text and see the coach's feedback while typing."""
 
     TITLE = "coach studio"
+    #: The screen the user writes in; the served studio swaps in one that downloads instead of saving.
+    STUDIO_SCREEN: type[StudioScreen] = StudioScreen
     CSS_PATH = ["styles/studio.tcss", "styles/dialogs.tcss"]
 
     BINDINGS = [
@@ -50,6 +52,7 @@ class StudioApp(App[int]):
         engine: Engine | None = None,
         engine_factory: Callable[[], Engine | EngineProcess] = start_engine_process,
         data_dir: Path | None = None,
+        drafts: DraftStore | None = None,
         debounce: float = DEFAULT_DEBOUNCE,
         theme: str = THEMES[0],
     ) -> None:
@@ -60,8 +63,8 @@ class StudioApp(App[int]):
         #: Engines this app started (and so stops): a child process must not outlive the studio.
         self._started_engines: list[EngineProcess] = []
         self.theme = theme
-        self._studio = StudioScreen(
-            path=path, mode=mode, lang=lang, drafts=DraftStore(data_dir), debounce=debounce
+        self._studio = self.STUDIO_SCREEN(
+            path=path, mode=mode, lang=lang, drafts=drafts or DraftStore(data_dir), debounce=debounce
         )
 
     def adopt_engine(self, engine: object) -> None:
@@ -106,7 +109,7 @@ class StudioApp(App[int]):
         language = self._studio.lang if self._studio.lang != "auto" else (report.language.value if report else "en")
         groups = [
             ("anywhere", self.BINDINGS),
-            ("studio", StudioScreen.BINDINGS),
+            ("studio", type(self._studio).BINDINGS),
             ("findings list", FeedbackPanel.BINDINGS),
             ("editor", editing_bindings()),
             ("help", HelpScreen.BINDINGS),

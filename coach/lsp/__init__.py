@@ -1,0 +1,1 @@
+"""``coach lsp``: the coach as a language server, so editors show its findings as diagnostics while you type."""

@@ -1,0 +1,1 @@
+"""``coach serve``: the rehearsal studio served to web browsers, one studio per tab."""
