@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import json
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,12 +16,13 @@ from spacy.tokens import Doc
 import coach.nlp.components  # noqa: F401 - registers the coach_* factories
 from coach.errors import CoachError
 from coach.guidelines import load_catalogue
+from coach.kinds import ContextOptions
 from coach.language import detect_language, parse_language
 from coach.modes import severity_in_mode
 from coach.nlp.view import doc_view
 from coach.paths import classifier_dir, models_dir
 from coach.report import (
-    Category, Finding, GuidelineText, Language, Mode, Report, Severity, Suppression, verdict_of,
+    Category, Finding, GuidelineText, Language, Mode, Report, SentenceActs, Severity, Suppression, verdict_of,
 )
 
 
@@ -39,10 +39,13 @@ def parse_mode(value: str | Mode) -> Mode:
 class Engine:
     """Holds one spaCy pipeline per language, built on first use and then reused."""
 
-    def __init__(self, extra_packs: Sequence[str | Path] = (), builtin: bool = True):
-        """``extra_packs`` add rule packs; ``builtin=False`` leaves out coach's own packs."""
+    def __init__(self, extra_packs: Sequence[str | Path] = (), builtin: bool = True,
+                 classifier: bool = True):
+        """``extra_packs`` add rule packs; ``builtin=False`` leaves out coach's own packs (and the
+        classifier trained on them); ``classifier=False`` leaves out the trained second opinion."""
         self.extra_packs = [str(Path(p).resolve()) for p in extra_packs]
         self.builtin = builtin
+        self.classifier = classifier
         self._pipelines: dict[Language, SpacyLanguage] = {}
         self._lock = threading.Lock()
 
@@ -61,7 +64,7 @@ class Engine:
         }
         config = spacy.util.load_config(models_dir() / f"{lang.value}.cfg", overrides=overrides)
         nlp = spacy.util.load_model_from_config(config, auto_fill=True)
-        if self.builtin:
+        if self.builtin and self.classifier:
             add_classifier(nlp, lang)
         return nlp
 
@@ -100,10 +103,13 @@ class Engine:
             nlp = self.pipeline(language)
             classifier = nlp.get_pipe(CLASSIFIER) if CLASSIFIER in nlp.pipe_names else None
             yield build_report(docs[i], source=source, language=language, mode=mode, detected=detected,
-                               classifier=classifier)
+                               classifier=classifier, judge=nlp.get_pipe("coach_context").judge)
 
 
 CLASSIFIER = "coach_classifier"
+#: A negator somewhere in a whole sentence does not negate what the sentence does, so the
+#: classifier's sentence is judged on quotes, earlier mail, warnings and stories only.
+SENTENCE_CONTEXT = ContextOptions(negation="ignore")
 #: Below this many words a bag-of-words model sees too little to judge ("Hallo" is no pitch).
 MODEL_MIN_WORDS = 20
 #: The guideline a classifier finding cites, per category.
@@ -122,56 +128,59 @@ MODEL_SUGGESTIONS = {
 
 def add_classifier(nlp: SpacyLanguage, lang: Language) -> None:
     """Add the trained classifier of ``models/classifier-<lang>`` when ``make models`` made one."""
-    path = classifier_dir(lang.value)
-    if not (path / "config.cfg").exists():
-        return
-    trained = spacy.load(path)
-    nlp.add_pipe("textcat_multilabel", name=CLASSIFIER, source=trained)
-    settings = json.loads((path / "coach.json").read_text(encoding="utf-8"))
-    nlp.get_pipe(CLASSIFIER).coach_thresholds = settings["thresholds"]
+    if (classifier_dir(lang.value) / "coach.json").exists():
+        nlp.add_pipe("coach_classifier", name=CLASSIFIER, config={"lang": lang.value})
 
 
-def model_findings(doc: Doc, nlp_component, language: Language, findings: list[Finding],
-                   line_starts: list[int], text: str) -> list[Finding]:
-    """At most one finding per category where no rule flagged and the classifier is confident."""
-    thresholds = nlp_component.coach_thresholds
+def model_findings(doc: Doc, nlp_component, judge, language: Language, findings: list[Finding],
+                   line_starts: list[int], text: str) -> tuple[list[Finding], list[Suppression]]:
+    """At most one finding per category where no rule spoke and the classifier is confident.
+
+    The sentence that drives the score is judged in context like any rule match: in a quote,
+    an earlier mail, a warning, a negation or a story about others it is set aside.
+    """
+    thresholds = nlp_component.thresholds
     if len(text.split()) < MODEL_MIN_WORDS:
-        return []
+        return [], []
     # Any rule finding in a category, a balanced ask noted as info included, leaves it to the rules.
     flagged = {f.category for f in findings}
-    added = []
+    added, set_aside = [], []
+    view = doc_view(doc)
     for category in MODEL_GUIDELINES:
         score = doc.cats.get(category.value, 0.0)
         if category in flagged or score < thresholds.get(category.value, 1.0):
             continue
-        start, end = _driving_sentence(doc, nlp_component, category.value)
+        first, last, start, end = _driving_sentence(doc, nlp_component, category.value)
+        rule_id = f"{language.value}-model-{category.value}"
+        reason = judge.reason(view, first, last, start, end, doc._.coach_cues or {},
+                              judge.regions(view.text), SENTENCE_CONTEXT)
+        if reason:
+            set_aside.append(Suppression(rule=rule_id, category=category, start=start, end=end,
+                                         text=text[start:end], reason=reason))
+            continue
         line = bisect.bisect_right(line_starts, start)
         added.append(Finding(
-            rule=f"{language.value}-model-{category.value}", category=category, severity=Severity.WARNING,
+            rule=rule_id, category=category, severity=Severity.WARNING,
             start=start, end=end, text=text[start:end],
             message=MODEL_MESSAGES[language].format(category=category.value, score=score),
             guidelines=MODEL_GUIDELINES[category], suggestion=MODEL_SUGGESTIONS[language],
             line=line, column=start - line_starts[line - 1] + 1, origin="model",
         ))
-    return added
+    return added, set_aside
 
 
-def _driving_sentence(doc: Doc, component, label: str) -> tuple[int, int]:
-    """Character bounds of the sentence the classifier scores highest for ``label``."""
-    view = doc_view(doc)
-    sentences = [(s, e) for s, e in view.sentences() if not all(view.skip[s:e])]
-    if not sentences:
-        return 0, len(view.text)
-    scored = component.pipe(doc[s:e].as_doc() for s, e in sentences)
-    best = max(zip(scored, sentences), key=lambda pair: pair[0].cats.get(label, 0.0))[1]
-    span = doc[best[0]:best[1]]
+def _driving_sentence(doc: Doc, component, label: str) -> tuple[int, int, int, int]:
+    """Token and character bounds of the sentence's words the classifier scores highest."""
+    scored = component.sentence_scores(doc, label)
+    _, start, end = max(scored, key=lambda item: item[0])
+    span = doc[start:end]
     first = next(t for t in span if not (t.is_space or t.is_punct))
     last = [t for t in span if not t.is_space][-1]
-    return first.idx, last.idx + len(last.text)
+    return first.i, last.i + 1, first.idx, last.idx + len(last.text)
 
 
 def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detected: bool,
-                 classifier=None) -> Report:
+                 classifier=None, judge=None) -> Report:
     text_of_doc = doc_view(doc).text
     line_starts = [0] + [m.end() for m in re.finditer("\n", text_of_doc)]
     findings: list[Finding] = []
@@ -198,8 +207,10 @@ def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detec
     thresholds: dict[str, float] = {}
     if classifier is not None and doc.cats:
         model_scores = {c.value: round(doc.cats.get(c.value, 0.0), 3) for c in MODEL_GUIDELINES}
-        thresholds = dict(classifier.coach_thresholds)
-        findings.extend(model_findings(doc, classifier, language, findings, line_starts, text_of_doc))
+        thresholds = dict(classifier.thresholds)
+        added, set_aside = model_findings(doc, classifier, judge, language, findings, line_starts, text_of_doc)
+        findings.extend(added)
+        suppressed.extend(set_aside)
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
     catalogue = load_catalogue()
     cited = dict.fromkeys(g for f in findings for g in f.guidelines)
@@ -214,8 +225,21 @@ def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detec
         source=source, language=language, language_detected=detected, mode=mode,
         verdict=verdict_of(findings), findings=findings, scores=doc._.coach_scores,
         suppressed=suppressed, guidelines=guidelines, model_scores=model_scores,
-        model_thresholds=thresholds,
+        model_thresholds=thresholds, acts=sentence_acts(doc),
     )
+
+
+def sentence_acts(doc: Doc) -> list[SentenceActs]:
+    """Each sentence that does something, with its acts, as character offsets into the text."""
+    acts = doc._.coach_acts or []
+    view = doc_view(doc)
+    found = []
+    for (start, end), sentence in zip(view.sentences(), acts):
+        words = [i for i in range(start, end) if not view.space[i]]
+        if sentence and words:
+            first, last = view.idx[words[0]], view.idx[words[-1]] + len(doc[words[-1]].text)
+            found.append(SentenceActs(start=first, end=last, text=view.text[first:last], acts=sorted(sentence)))
+    return found
 
 
 _default_engine: Engine | None = None

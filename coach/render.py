@@ -44,6 +44,13 @@ def render_text(report: Report, console: Console, explain: bool = False) -> None
             )
     elif explain:
         console.print("  [dim]nothing was set aside by context[/]")
+    if explain and report.acts:
+        console.print("  [dim]sentence acts:[/]")
+        for sentence in report.acts:
+            console.print(
+                f"    [dim]{sentence.start}-{sentence.end} {', '.join(sentence.acts)}: "
+                f"“{escape(_one_line(sentence.text))}”[/]"
+            )
     s = report.scores
     console.print(
         f"  [dim]scores:[/] {_plural(s.words, 'word')} · {_plural(s.sentences, 'sentence')}"

@@ -123,6 +123,15 @@ def verdict_of(findings: "Iterable[Finding]") -> Verdict:
     return Verdict.OK
 
 
+class SentenceActs(_Model):
+    """What one sentence does to its reader (``coach.nlp.acts``): request, offer, wish ..."""
+
+    start: int
+    end: int
+    text: str
+    acts: list[str]
+
+
 class GuidelineText(_Model):
     title: str
     explanation: str
@@ -145,6 +154,8 @@ class Report(_Model):
     #: the confidence above which it may add a finding where the rules found none.
     model_scores: dict[str, float] = {}
     model_thresholds: dict[str, float] = {}
+    #: The acts of every sentence that does one, in order (character offsets, like findings).
+    acts: list[SentenceActs] = []
 
     def flags(self) -> list[Finding]:
         return [f for f in self.findings if f.is_flag]

@@ -23,6 +23,7 @@ from spacy.util import filter_spans
 from coach.kinds import FrameRule, MatchingRule
 from coach.lexicon import expand_phrases, load_lexicon
 from coach.nlp.acts import ActTagger
+from coach.nlp.features import feature_words
 from coach.lemmatizer import lemma
 from coach.nlp.candidates import Candidate
 from coach.nlp.context import ContextJudge
@@ -429,3 +430,46 @@ def _whole_text(doc: Doc):
     if not words:
         return None
     return doc[words[0] : words[-1] + 1]
+
+
+@Language.factory("coach_classifier", default_config={"lang": "nl"},
+                  assigns=["doc.cats"], requires=["doc._.coach_acts", "doc._.coach_classes"])
+def make_classifier(nlp: Language, name: str, lang: str) -> "Classifier":
+    return Classifier(lang)
+
+
+class Classifier:
+    """The trained second opinion (``make models``): category probabilities in ``doc.cats``.
+
+    Reads lemmas plus sentence acts and word classes (``coach.nlp.features``); the
+    thresholds chosen on real dev text travel with the weights in ``coach.json``.
+    """
+
+    def __init__(self, lang: str):
+        import json
+
+        import spacy
+
+        from coach.paths import classifier_dir
+
+        path = classifier_dir(lang)
+        self.model = spacy.load(path)
+        self.textcat = self.model.get_pipe("textcat_multilabel")
+        self.thresholds: dict[str, float] = json.loads((path / "coach.json").read_text(encoding="utf-8"))["thresholds"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.cats = self.score(feature_words(doc))
+        return doc
+
+    def score(self, words: list[str]) -> dict[str, float]:
+        return self.textcat(Doc(self.model.vocab, words=words)).cats
+
+    def sentence_scores(self, doc: Doc, label: str) -> list[tuple[float, int, int]]:
+        """(score, start token, end token) of every sentence with words, for ``label``."""
+        view = doc_view(doc)
+        scored = []
+        for start, end in view.sentences():
+            if all(view.skip[start:end]):
+                continue
+            scored.append((self.score(feature_words(doc, start, end))[label], start, end))
+        return scored

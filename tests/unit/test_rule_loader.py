@@ -62,3 +62,27 @@ def test_defaults_are_filled_in_by_the_loader():
     assert rules["test-lemma"].guidelines == ["D8"]
     assert rules["test-lemma"].category.value == "take-without-give"
     assert rules["test-separable"].severity.value == "warning"
+
+
+def test_unknown_word_class_names_the_rule_and_the_nearest_class():
+    message = _error("broken-class.yaml")
+    assert "test-unknown-class" in message
+    assert "unknown word class <meetnig>" in message and "<meeting>" in message
+
+
+def test_unknown_act_lists_the_acts():
+    message = _error("broken-act.yaml")
+    assert "test-unknown-act" in message and "unknown act 'demand'" in message and "request" in message
+
+
+def test_a_house_frame_flags_its_act_and_topics_and_passes_other_sentences():
+    from coach import Engine
+
+    engine = Engine(extra_packs=[PACKS / "house-frame.yaml"], builtin=False)
+    flagged = engine.analyze("Shall we book a call about the price of your plan?", lang="en")
+    assert [f.rule for f in flagged.findings] == ["house-subscription-call"]
+    assert flagged.findings[0].text == "book a call about the price"
+    quiet = engine.analyze("The call yesterday was about the price of coffee.", lang="en")
+    assert quiet.findings == []
+    negated = engine.analyze("Let's not book a call about the price.", lang="en")
+    assert negated.findings == [] and [s.reason for s in negated.suppressed] == ["negated"]
