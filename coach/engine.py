@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
-import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import repeat
@@ -14,17 +12,11 @@ from spacy.language import Language as SpacyLanguage
 from spacy.tokens import Doc
 
 import coach.nlp.components  # noqa: F401 - registers the coach_* factories
+from coach.decide import CLASSIFIER, decide
 from coach.errors import CoachError
-from coach.guidelines import load_catalogue
-from coach.kinds import ContextOptions
 from coach.language import detect_language, parse_language
-from coach.modes import severity_in_mode
-from coach.nlp.view import doc_view
 from coach.paths import classifier_dir, models_dir
-from coach.report import (
-    Category, Finding, GuidelineText, Language, Mode, Report, SentenceActs, Severity, Suppression, verdict_of,
-)
-
+from coach.report import Language, Mode, Report
 
 
 def parse_mode(value: str | Mode) -> Mode:
@@ -64,8 +56,8 @@ class Engine:
         }
         config = spacy.util.load_config(models_dir() / f"{lang.value}.cfg", overrides=overrides)
         nlp = spacy.util.load_model_from_config(config, auto_fill=True)
-        if self.builtin and self.classifier:
-            add_classifier(nlp, lang)
+        if self.builtin and self.classifier and (classifier_dir(lang.value) / "coach.json").exists():
+            nlp.add_pipe("coach_classifier", name=CLASSIFIER, config={"lang": lang.value})
         return nlp
 
     def warm_up(self, langs: Iterable[str | Language] = tuple(Language)) -> None:
@@ -101,145 +93,7 @@ class Engine:
                 docs[i] = doc
         for i, (text, source, language) in enumerate(batch):
             nlp = self.pipeline(language)
-            classifier = nlp.get_pipe(CLASSIFIER) if CLASSIFIER in nlp.pipe_names else None
-            yield build_report(docs[i], source=source, language=language, mode=mode, detected=detected,
-                               classifier=classifier, judge=nlp.get_pipe("coach_context").judge)
-
-
-CLASSIFIER = "coach_classifier"
-#: A negator somewhere in a whole sentence does not negate what the sentence does, so the
-#: classifier's sentence is judged on quotes, earlier mail, warnings and stories only.
-SENTENCE_CONTEXT = ContextOptions(negation="ignore")
-#: Below this many words a bag-of-words model sees too little to judge ("Hallo" is no pitch).
-MODEL_MIN_WORDS = 20
-#: The guideline a classifier finding cites, per category.
-MODEL_GUIDELINES = {Category.HARD_SELL: ["D8"], Category.RECRUITING: ["D2"], Category.TAKE_WITHOUT_GIVE: ["D4"]}
-MODEL_MESSAGES = {
-    Language.EN: "No rule matched, but coach's trained classifier reads this text as {category} "
-                 "(confidence {score:.0%}); this sentence weighs most.",
-    Language.NL: "Geen regel sloeg aan, maar coach's getrainde classifier leest deze tekst als {category} "
-                 "(zekerheid {score:.0%}); deze zin weegt het zwaarst.",
-}
-MODEL_SUGGESTIONS = {
-    Language.EN: "Read the sentence as the receiver would: does it sell, recruit or ask without giving?",
-    Language.NL: "Lees de zin zoals de ontvanger hem leest: verkoopt, werft of vraagt hij zonder te geven?",
-}
-
-
-def add_classifier(nlp: SpacyLanguage, lang: Language) -> None:
-    """Add the trained classifier of ``models/classifier-<lang>`` when ``make models`` made one."""
-    if (classifier_dir(lang.value) / "coach.json").exists():
-        nlp.add_pipe("coach_classifier", name=CLASSIFIER, config={"lang": lang.value})
-
-
-def model_findings(doc: Doc, nlp_component, judge, language: Language, findings: list[Finding],
-                   line_starts: list[int], text: str) -> tuple[list[Finding], list[Suppression]]:
-    """At most one finding per category where no rule spoke and the classifier is confident.
-
-    The sentence that drives the score is judged in context like any rule match: in a quote,
-    an earlier mail, a warning, a negation or a story about others it is set aside.
-    """
-    thresholds = nlp_component.thresholds
-    if len(text.split()) < MODEL_MIN_WORDS:
-        return [], []
-    # Any rule finding in a category, a balanced ask noted as info included, leaves it to the rules.
-    flagged = {f.category for f in findings}
-    added, set_aside = [], []
-    view = doc_view(doc)
-    for category in MODEL_GUIDELINES:
-        score = doc.cats.get(category.value, 0.0)
-        if category in flagged or score < thresholds.get(category.value, 1.0):
-            continue
-        first, last, start, end = _driving_sentence(doc, nlp_component, category.value)
-        rule_id = f"{language.value}-model-{category.value}"
-        reason = judge.reason(view, first, last, start, end, doc._.coach_cues or {},
-                              judge.regions(view.text), SENTENCE_CONTEXT)
-        if reason:
-            set_aside.append(Suppression(rule=rule_id, category=category, start=start, end=end,
-                                         text=text[start:end], reason=reason))
-            continue
-        line = bisect.bisect_right(line_starts, start)
-        added.append(Finding(
-            rule=rule_id, category=category, severity=Severity.WARNING,
-            start=start, end=end, text=text[start:end],
-            message=MODEL_MESSAGES[language].format(category=category.value, score=score),
-            guidelines=MODEL_GUIDELINES[category], suggestion=MODEL_SUGGESTIONS[language],
-            line=line, column=start - line_starts[line - 1] + 1, origin="model",
-        ))
-    return added, set_aside
-
-
-def _driving_sentence(doc: Doc, component, label: str) -> tuple[int, int, int, int]:
-    """Token and character bounds of the sentence's words the classifier scores highest."""
-    scored = component.sentence_scores(doc, label)
-    _, start, end = max(scored, key=lambda item: item[0])
-    span = doc[start:end]
-    first = next(t for t in span if not (t.is_space or t.is_punct))
-    last = [t for t in span if not t.is_space][-1]
-    return first.i, last.i + 1, first.idx, last.idx + len(last.text)
-
-
-def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detected: bool,
-                 classifier=None, judge=None) -> Report:
-    text_of_doc = doc_view(doc).text
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text_of_doc)]
-    findings: list[Finding] = []
-    suppressed: list[Suppression] = []
-    for candidate in doc._.coach_candidates or []:
-        text = text_of_doc[candidate.start_char : candidate.end_char]
-        rule = candidate.rule
-        if candidate.suppressed:
-            suppressed.append(Suppression(
-                rule=rule.id, category=rule.category, start=candidate.start_char,
-                end=candidate.end_char, text=text, reason=candidate.suppressed,
-            ))
-            continue
-        line = bisect.bisect_right(line_starts, candidate.start_char)
-        findings.append(Finding(
-            rule=rule.id, category=rule.category,
-            severity=severity_in_mode(rule, candidate.severity, mode),
-            start=candidate.start_char, end=candidate.end_char, text=text,
-            message=candidate.message, guidelines=list(rule.guidelines),
-            suggestion=rule.suggestion, replacement=rule.replacement,
-            line=line, column=candidate.start_char - line_starts[line - 1] + 1,
-        ))
-    model_scores: dict[str, float] = {}
-    thresholds: dict[str, float] = {}
-    if classifier is not None and doc.cats:
-        model_scores = {c.value: round(doc.cats.get(c.value, 0.0), 3) for c in MODEL_GUIDELINES}
-        thresholds = dict(classifier.thresholds)
-        added, set_aside = model_findings(doc, classifier, judge, language, findings, line_starts, text_of_doc)
-        findings.extend(added)
-        suppressed.extend(set_aside)
-        findings.sort(key=lambda f: (f.start, f.end, f.rule))
-    catalogue = load_catalogue()
-    cited = dict.fromkeys(g for f in findings for g in f.guidelines)
-    guidelines = {
-        gid: GuidelineText(
-            title=catalogue.get(gid).title[language.value],
-            explanation=catalogue.get(gid).explanation[language.value],
-        )
-        for gid in cited
-    }
-    return Report(
-        source=source, language=language, language_detected=detected, mode=mode,
-        verdict=verdict_of(findings), findings=findings, scores=doc._.coach_scores,
-        suppressed=suppressed, guidelines=guidelines, model_scores=model_scores,
-        model_thresholds=thresholds, acts=sentence_acts(doc),
-    )
-
-
-def sentence_acts(doc: Doc) -> list[SentenceActs]:
-    """Each sentence that does something, with its acts, as character offsets into the text."""
-    acts = doc._.coach_acts or []
-    view = doc_view(doc)
-    found = []
-    for (start, end), sentence in zip(view.sentences(), acts):
-        words = [i for i in range(start, end) if not view.space[i]]
-        if sentence and words:
-            first, last = view.idx[words[0]], view.idx[words[-1]] + len(doc[words[-1]].text)
-            found.append(SentenceActs(start=first, end=last, text=view.text[first:last], acts=sorted(sentence)))
-    return found
+            yield decide(docs[i], nlp, source=source, language=language, mode=mode, detected=detected)
 
 
 _default_engine: Engine | None = None

@@ -27,3 +27,9 @@ class BalanceRule(RuleBase):
     def is_balanced(self, asks: int, gives: int) -> bool:
         needed = max(self.min_gives, round(asks * self.gives_per_ask))
         return gives >= needed
+
+    def judge(self, asks: int, gives: int) -> tuple[Severity, str] | None:
+        """The severity and message every ask takes when the text gives enough back, else None."""
+        if asks and self.is_balanced(asks, gives):
+            return self.balanced_severity, self.balanced_message
+        return None

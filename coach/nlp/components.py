@@ -19,6 +19,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.util import registry
 from spacy.tokens import Doc
 from spacy.util import filter_spans
+from spacy.util import minibatch as spacy_minibatch
 
 from coach.kinds import FrameRule, MatchingRule
 from coach.lexicon import expand_phrases, load_lexicon
@@ -70,7 +71,7 @@ def drop_word_abbreviations(tokenizer: Tokenizer, lang: str) -> None:
     tokenizer.rules = rules
 
 
-@Language.factory("coach_sentences")
+@Language.factory("coach_sentences", assigns=["token.is_sent_start", "doc._.coach_view"])
 def make_sentences(nlp: Language, name: str) -> "Sentences":
     return Sentences()
 
@@ -110,7 +111,7 @@ class Sentences:
         return doc
 
 
-@Language.factory("coach_lemmatizer", default_config={"lang": "nl"})
+@Language.factory("coach_lemmatizer", default_config={"lang": "nl"}, assigns=["token.lemma"])
 def make_lemmatizer(nlp: Language, name: str, lang: str) -> "Lemmatizer":
     return Lemmatizer(lang)
 
@@ -142,7 +143,8 @@ class Lemmatizer:
         return doc
 
 
-@Language.factory("coach_acts", default_config={"lang": "nl"})
+@Language.factory("coach_acts", default_config={"lang": "nl"}, assigns=["doc._.coach_classes", "doc._.coach_acts"],
+                  requires=["token.lemma", "token.is_sent_start"])
 def make_act_tagger(nlp: Language, name: str, lang: str) -> "Acts":
     return Acts(nlp, lang)
 
@@ -177,7 +179,8 @@ class Acts:
         doc._.coach_acts = acts
 
 
-@Language.factory("coach_rules", default_config={"lang": "nl", "extra_packs": [], "builtin": True})
+@Language.factory("coach_rules", default_config={"lang": "nl", "extra_packs": [], "builtin": True},
+                  assigns=["doc._.coach_candidates", "doc._.coach_cues"], requires=["doc._.coach_acts"])
 def make_rule_matcher(nlp: Language, name: str, lang: str, extra_packs: list[str], builtin: bool) -> "RuleMatcher":
     return RuleMatcher(nlp, load_rules(lang, extra_packs, builtin))
 
@@ -278,7 +281,8 @@ class RuleMatcher:
         return True
 
 
-@Language.factory("coach_context", default_config={"lang": "nl"})
+@Language.factory("coach_context", default_config={"lang": "nl"}, requires=["doc._.coach_candidates"],
+                  assigns=["doc._.coach_candidates"])
 def make_context(nlp: Language, name: str, lang: str) -> "ContextComponent":
     return ContextComponent(ContextJudge(load_profile(lang), lang))
 
@@ -310,7 +314,6 @@ class ContextComponent:
         candidates = doc._.coach_candidates or []
         for candidate, reason in zip(candidates, reasons):
             candidate.suppressed = reason
-        doc._.coach_candidates = _without_overlaps(candidates)
 
 
 def rule_words(rule: MatchingRule, lang: str) -> frozenset[str]:
@@ -327,33 +330,15 @@ def rule_words(rule: MatchingRule, lang: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _without_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Within one category keep one candidate per passage: the strongest, then the longest."""
-    kept: list[Candidate] = []
-    ranked = sorted(
-        candidates,
-        # A phrase rule names the passage more precisely than a frame over the same words.
-        key=lambda c: (c.suppressed is not None, -c.severity.rank, isinstance(c.rule, FrameRule),
-                       -(c.end_char - c.start_char), c.start_char),
-    )
-    for candidate in ranked:
-        if any(
-            k.category == candidate.category and k.start < candidate.end and candidate.start < k.end
-            for k in kept
-        ):
-            continue
-        kept.append(candidate)
-    kept.sort(key=lambda c: (c.start_char, c.end_char, c.rule.id))
-    return kept
-
-
-@Language.factory("coach_document_rules", default_config={"lang": "nl", "extra_packs": [], "builtin": True})
+@Language.factory("coach_document_rules", default_config={"lang": "nl", "extra_packs": [], "builtin": True},
+                  assigns=["doc._.coach_scores"])
 def make_document_rules(nlp: Language, name: str, lang: str, extra_packs: list[str], builtin: bool) -> "DocumentRules":
     return DocumentRules(load_rules(lang, extra_packs, builtin))
 
 
 class DocumentRules:
-    """Scores the text, then applies the document-level kinds: balance and metric."""
+    """Scores the text (words, sentences, I/we and you, questions, speaking time) and holds the
+    rule book whose document-level kinds ``coach.decide`` applies."""
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
@@ -363,40 +348,17 @@ class DocumentRules:
         self.words_per_second = profile.speaking_rate_wpm / 60
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, *self.match(doc))
+        self.set_annotations(doc, self.match(doc))
         return doc
 
-    def match(self, doc: Doc) -> tuple[Scores, list[Candidate]]:
-        candidates = doc._.coach_candidates or []
-        standing = [c for c in candidates if c.suppressed is None]
-        asks = [c for c in standing if c.category is Category.TAKE_WITHOUT_GIVE and c.rule.ask]
-        gives = [c for c in standing if c.category is Category.GIVE]
-        scores = self.score(doc, len(asks), len(gives))
-        for balance in self.rules.balances:
-            if asks and balance.is_balanced(len(asks), len(gives)):
-                for ask in asks:
-                    ask.severity = balance.balanced_severity
-                    ask.message = balance.balanced_message
-        added = []
-        for metric in self.rules.metrics:
-            if metric.holds(scores):
-                span = _whole_text(doc)
-                if span is not None:
-                    added.append(Candidate(
-                        rule=metric, start=span.start, end=span.end,
-                        start_char=span.start_char, end_char=span.end_char,
-                        severity=metric.severity, message=metric.message,
-                    ))
-        return scores, added
+    def match(self, doc: Doc) -> Scores:
+        return self.score(doc)
 
-    def set_annotations(self, doc: Doc, scores: Scores, added: list[Candidate]) -> None:
+    def set_annotations(self, doc: Doc, scores: Scores) -> None:
         doc._.coach_scores = scores
-        if added:
-            doc._.coach_candidates = sorted(
-                (doc._.coach_candidates or []) + added, key=lambda c: (c.start_char, c.end_char, c.rule.id)
-            )
 
-    def score(self, doc: Doc, asks: int, gives: int) -> Scores:
+    def score(self, doc: Doc) -> Scores:
+        """Statistics of the text; ``asks`` and ``gives`` are counted when the report is decided."""
         view = doc_view(doc)
         words = sum(1 for skip in view.skip if not skip)
         self_refs = sum(1 for w in view.lowers if w in self.self_words)
@@ -413,23 +375,12 @@ class DocumentRules:
         return Scores(
             words=words,
             sentences=len(sentences),
-            asks=asks,
-            gives=gives,
             questions=questions,
             self_refs=self_refs,
             reader_refs=reader_refs,
             reader_focus=round(reader_refs / referenced, 3) if referenced else 0.5,
             speaking_seconds=round(words / self.words_per_second, 1),
         )
-
-
-def _whole_text(doc: Doc):
-    """The text without its surrounding whitespace, as one span."""
-    view = doc_view(doc)
-    words = [i for i, space in enumerate(view.space) if not space]
-    if not words:
-        return None
-    return doc[words[0] : words[-1] + 1]
 
 
 @Language.factory("coach_classifier", default_config={"lang": "nl"},
@@ -460,6 +411,14 @@ class Classifier:
     def __call__(self, doc: Doc) -> Doc:
         doc.cats = self.score(feature_words(doc))
         return doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        """Score docs in batches: the model's cost is mostly per call, not per text."""
+        for batch in spacy_minibatch(docs, size=batch_size):
+            readings = [Doc(self.model.vocab, words=feature_words(doc)) for doc in batch]
+            for doc, reading in zip(batch, self.textcat.pipe(readings, batch_size=batch_size)):
+                doc.cats = reading.cats
+                yield doc
 
     def score(self, words: list[str]) -> dict[str, float]:
         return self.textcat(Doc(self.model.vocab, words=words)).cats

@@ -82,8 +82,12 @@ class PatternIndex:
         #: Patterns with regular expressions, by the expressions they need: such a
         #: Matcher runs only on texts where some word matches every one of them.
         self.gated: dict[frozenset[str], Matcher] = {}
-        #: Patterns matched in Python from the positions of a required word.
+        #: Patterns matched in Python from the positions of a required word, indexed by
+        #: that word (attribute and value) or by its regular expression, so that a text only
+        #: tries the patterns whose anchor it contains.
         self.anchored: list[AnchoredPattern] = []
+        self._anchored_by_value: dict[tuple[str, str], list[AnchoredPattern]] = defaultdict(list)
+        self._anchored_by_regex: dict[str, list[AnchoredPattern]] = defaultdict(list)
         #: key -> [(part keys, gap)] for patterns split at their gaps.
         self.chains: dict[str, list[tuple[list[str], int]]] = defaultdict(list)
         self._part_keys: dict[str, str] = {}
@@ -121,7 +125,13 @@ class PatternIndex:
             for regex in wildcards:
                 self._compiled.setdefault(regex, re.compile(regex))
             if anchored is not None:
+                anchored.order = len(self.anchored)
                 self.anchored.append(anchored)
+                if anchored.anchor_values is not None:
+                    for value in anchored.anchor_values:
+                        self._anchored_by_value[(anchored.anchor_attr, value)].append(anchored)
+                else:
+                    self._anchored_by_regex[anchored.anchor_regex].append(anchored)
             elif wildcards:
                 self.gated.setdefault(wildcards, Matcher(self.vocab)).add(key, [pattern])
             else:
@@ -167,7 +177,17 @@ class PatternIndex:
             for i, (lemma, lower) in enumerate(zip(view.lemmas, view.lowers)):
                 positions["LEMMA"][lemma].append(i)
                 positions["LOWER"][lower].append(i)
-            for pattern in self.anchored:
+            by_value = self._anchored_by_value
+            present: dict[int, AnchoredPattern] = {}
+            for attr in ("LEMMA", "LOWER"):
+                for value in positions[attr]:
+                    for pattern in by_value.get((attr, value), ()):
+                        present[id(pattern)] = pattern
+            for regex in regex_hits:
+                for pattern in self._anchored_by_regex.get(regex, ()):
+                    present[id(pattern)] = pattern
+            # In the order the patterns were added, so results do not depend on the text.
+            for pattern in sorted(present.values(), key=lambda p: p.order):
                 spans = pattern.find(view, positions, regex_hits)
                 if spans:
                     found[pattern.key].extend(spans)
@@ -194,6 +214,8 @@ class AnchoredPattern:
         self.anchor_regex = anchor_regex
         self.before = anchor  # specs before the anchor, optional or not
         self.required_before = sum(1 for optional, _ in specs[:anchor] if not optional)
+        #: Position among the index's anchored patterns (set by ``PatternIndex``).
+        self.order = 0
 
     @classmethod
     def compile(cls, key: str, pattern: TokenPattern) -> "AnchoredPattern | None":

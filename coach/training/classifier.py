@@ -34,8 +34,8 @@ SEED = 13
 EPOCHS = 12
 FOLDS = 4
 MIN_PRECISION = 0.7
-#: Most clean held-out texts the model may flag at the chosen threshold.
-MAX_CLEAN_ALARMS = 0.02
+#: Most held-out real clean texts, and most synthetic traps, the model may flag per category.
+MAX_CLEAN_ALARMS = 0.03
 LABELS = [c.value for c in FLAG_CATEGORIES]
 CORPUS = PROJECT_ROOT / "tests" / "corpus"
 
@@ -107,14 +107,21 @@ def choose_thresholds(synthetic, real_dev, lang: str) -> dict[str, float]:
             tp = sum(1 for p, g in predicted if p and g)
             fp = sum(1 for p, g in predicted if p and not g)
             fn = sum(1 for p, g in predicted if not p and g)
-            clean = [cats[label] >= threshold for cats, labels in scored if not labels]
-            clean += [cats[label] >= threshold for cats in trap_scores]
-            alarms = sum(clean) / len(clean) if clean else 0.0
+            # Real clean texts and synthetic traps are capped apart: the many easy traps must not
+            # dilute the false alarms on real clean texts.
+            real_clean = [cats[label] >= threshold for cats, labels in scored if not labels]
+            traps = [cats[label] >= threshold for cats in trap_scores]
+            alarms = max(_share(real_clean), _share(traps))
             f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
             if tp >= 3 and tp / (tp + fp) >= MIN_PRECISION and alarms <= MAX_CLEAN_ALARMS and f1 > best_f1:
                 best, best_f1 = threshold, f1
         thresholds[label] = best
+        print(f"  chosen {label:18} threshold {best:.2f}: held-out F1 {best_f1:.3f}")
     return thresholds
+
+
+def _share(flags: list[bool]) -> float:
+    return sum(flags) / len(flags) if flags else 0.0
 
 
 def report_curve(scored) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from coach.errors import PolicyError
 from coach.report import Category, Finding, Language, Mode, Report, Scores, Severity, Verdict
-from coach.engine import verdict_of
+from coach.report import verdict_of
 from coach.screen.model import Message
 from coach.screen.policy import Policy, find_policy, load_policy
 
