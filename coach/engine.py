@@ -19,6 +19,7 @@ from coach.guidelines import load_catalogue
 from coach.language import detect_language, parse_language
 from coach.modes import severity_in_mode
 from coach.nlp.view import doc_view
+from coach.normalise import NormalisedText, normalise
 from coach.paths import models_dir
 from coach.report import (
     Finding, GuidelineText, Language, Mode, Report, Suppression, verdict_of,
@@ -74,25 +75,31 @@ class Engine:
         """Reports in input order; texts stream through ``nlp.pipe`` in runs of one language."""
         forced = parse_language(lang)
         mode = parse_mode(mode)
-        batch: list[tuple[str, str, Language]] = []
+        batch: list[tuple[NormalisedText, str, Language]] = []
         for text, source in zip(texts, sources if sources is not None else repeat("-")):
-            batch.append((text, source, forced or detect_language(text)))
+            prepared = normalise(text)
+            batch.append((prepared, source, forced or detect_language(prepared.text)))
             if len(batch) >= batch_size:
                 yield from self._run(batch, mode, forced is None, batch_size)
                 batch = []
         if batch:
             yield from self._run(batch, mode, forced is None, batch_size)
 
-    def _run(self, batch: list[tuple[str, str, Language]], mode: Mode, detected: bool,
+    def _run(self, batch: list[tuple[NormalisedText, str, Language]], mode: Mode, detected: bool,
              batch_size: int) -> Iterator[Report]:
+        # Each text is read normalised, in chunks (a long text in several), and reported on as given.
+        chunks = [(i, chunk) for i, item in enumerate(batch) for chunk in item[0].chunks()]
         docs: dict[int, Doc] = {}
         for language in dict.fromkeys(item[2] for item in batch):
-            indices = [i for i, item in enumerate(batch) if item[2] is language]
-            texts = (batch[i][0] for i in indices)
-            for i, doc in zip(indices, self.pipeline(language).pipe(texts, batch_size=batch_size)):
-                docs[i] = doc
-        for i, (text, source, language) in enumerate(batch):
-            yield build_report(docs[i], source=source, language=language, mode=mode, detected=detected)
+            indices = [k for k, (i, _) in enumerate(chunks) if batch[i][2] is language]
+            texts = (chunks[k][1][1] for k in indices)
+            for k, doc in zip(indices, self.pipeline(language).pipe(texts, batch_size=batch_size)):
+                docs[k] = doc
+        for i, (prepared, source, language) in enumerate(batch):
+            parts = [(chunk[0], build_report(docs[k], source=source, language=language, mode=mode,
+                                             detected=detected))
+                     for k, (owner, chunk) in enumerate(chunks) if owner == i]
+            yield prepared.restore(parts)
 
 
 def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detected: bool) -> Report:

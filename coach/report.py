@@ -77,6 +77,10 @@ class Finding(_Model):
     replacement: str | None = None
     line: int = Field(description="1-based line of ``start``")
     column: int = Field(description="1-based column of ``start``")
+    #: Found only after undoing hidden characters, look-alike letters, swapped digits or
+    #: spaced-out letters (see coach.normalise); ``read_as`` is then the text as matched.
+    normalised: bool = False
+    read_as: str | None = None
 
     @property
     def is_flag(self) -> bool:
