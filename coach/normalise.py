@@ -3,22 +3,26 @@
 ``normalise(text)`` returns a :class:`NormalisedText`: the text the pipeline should read and
 the offsets to report on the original. What it undoes (each step keeps sentences intact):
 
+- Latin text after a right-to-left override is put back in reading order;
 - invisible and format characters (zero-width space/joiners, word joiner, BOM, soft hyphen,
   bidi marks, variation selectors) are removed;
-- compatibility forms are folded with NFKC (full-width and mathematical letters, ligatures,
-  no-break and thin spaces), and combining marks that compose with nothing (strike-through,
-  "zalgo") are dropped;
-- Cyrillic and Greek look-alike letters in Latin words are mapped to their Latin twins;
+- compatibility forms are folded with NFKC (full-width, circled and mathematical letters,
+  ligatures, no-break and thin spaces), combining marks that compose with nothing
+  (strike-through, "zalgo") are dropped, and accents no Dutch or English letter carries
+  ("ḱ", "ř") are taken off;
+- Cyrillic and Greek look-alike letters in Latin words, small capitals and squared letters
+  are mapped to their Latin twins;
 - digits and signs standing for letters inside words are mapped back ("k0rting", "0fferte",
   "l1d", "gr@tis") when the result is a Dutch or English word, or when every swapped sign sits
   between letters;
 - words spelled out letter by letter ("k o r t i n g", "g-r-a-t-i-s") are joined, and split
   into known words when a whole phrase was spelled out ("g r a t i s o f f e r t e");
+- lone surrogates (left by surrogateescape decoding) read as U+FFFD;
 - a line break inside a paragraph that only wraps a sentence (the line does not end one,
   the next is no list item, quote or greeting) reads as a space.
 
-Only the first three steps and the letter joins change the length of the text; the others
-replace characters one for one. Texts longer than ``CHUNK_CHARS`` are cut into chunks at
+The first three steps and the letter joins change the length of the text (each keeps an
+OffsetMap); the others replace characters one for one. Texts longer than ``CHUNK_CHARS`` are cut into chunks at
 paragraph (else line, sentence, word) boundaries so the pipeline's cost stays linear.
 """
 
@@ -135,11 +139,24 @@ def _latin(char: str) -> bool:
     return char.isalpha() and (code < 0x250 or 0x1E00 <= code <= 0x1EFF)
 
 
+def _fold_letter(char: str) -> str:
+    """A Latin letter with an accent no Dutch or English word has ("ḱ", "ř") as its bare letter."""
+    code = ord(char)
+    if (0x100 <= code <= 0x24F or 0x1E00 <= code <= 0x1EFF) and char.isalpha():
+        base = unicodedata.normalize("NFD", char)[0]
+        if base.isascii() and base.isalpha():
+            return base
+    return char
+
+
+_FOREIGN_ACCENTED = re.compile(r"[\u0100-\u024f\u1e00-\u1eff]")
+
+
 def _fold_compatibility(text: str) -> tuple[str, OffsetMap | None]:
     builder = _Builder(text)
     for run in _NON_ASCII.finditer(text):
         chunk = run.group()
-        if unicodedata.is_normalized("NFKC", chunk) and not any(
+        if unicodedata.is_normalized("NFKC", chunk) and not _FOREIGN_ACCENTED.search(chunk) and not any(
             _invisible(c) or _mark(c) for c in chunk
         ):
             continue
@@ -163,9 +180,27 @@ def _fold_compatibility(text: str) -> tuple[str, OffsetMap | None]:
                 folded = folded[0] + "".join(c for c in folded[1:] if not _mark(c))
             elif folded and _mark(folded[0]):
                 folded = folded.lstrip("".join(c for c in folded if _mark(c)))
+            folded = "".join(_fold_letter(c) for c in folded)
             if folded != cluster:
                 builder.replace(position, after, folded)
             position = after
+    return builder.result()
+
+
+_REVERSED = re.compile("\u202e([^\u202c\u2069\n]*)(?:[\u202c\u2069]|$)", re.MULTILINE)
+_RIGHT_TO_LEFT = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _unreverse(text: str) -> tuple[str, OffsetMap | None]:
+    """Latin text after a right-to-left override reads in reverse: "\u202egnitrok" shows
+    "korting". Put it back in reading order (Hebrew or Arabic text is left as it is)."""
+    if "\u202e" not in text:
+        return text, None
+    builder = _Builder(text)
+    for match in _REVERSED.finditer(text):
+        inside = match.group(1)
+        if _LATIN_LETTER.search(inside) and not _RIGHT_TO_LEFT.search(inside):
+            builder.replace(match.start(), match.end(), inside[::-1])
     return builder.result()
 
 
@@ -186,9 +221,16 @@ _LOOKALIKES = {
     "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
     "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
+# "Fancy text" generators: small capitals, and squared or negative letters that NFKC leaves.
+_LOOKALIKES.update(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz"))
+for _first in (0x1F130, 0x1F150, 0x1F170):
+    _LOOKALIKES.update((chr(_first + k), chr(ord("A") + k)) for k in range(26))
 _LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES)
-_CYRILLIC_OR_GREEK = re.compile(r"[\u0370-\u03ff\u0400-\u052f]")
-_LETTERS = re.compile(r"[^\W\d_]+")
+_CYRILLIC_OR_GREEK = re.compile(
+    r"[\u0370-\u03ff\u0400-\u052f\u1d00-\u1d22\ua730\ua731\U0001f130-\U0001f149\U0001f150-\U0001f169"
+    r"\U0001f170-\U0001f189]"
+)
+_LETTERS = re.compile(r"(?:[^\W\d_]|[\U0001f130-\U0001f189])+")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
@@ -242,15 +284,25 @@ def _spellings(token: str) -> list[str]:
     """Every reading of ``token`` with each swap sign replaced by a letter (capped)."""
     upper = token.upper() == token and any(c.isalpha() for c in token)
     readings = [""]
-    for char in token:
+    for position, char in enumerate(token):
         options = _SWAPS.get(char)
         if options is None:
             readings = [r + char for r in readings]
             continue
+        if char == "1" and _next_to_vowel_only(token, position):
+            options = "li"  # "Be1", "1ead": a vowel beside it, no consonant: an l more likely
         if upper:
             options = options.upper()
         readings = [r + o for r in readings for o in options][:_MAX_SPELLINGS]
     return readings
+
+
+_VOWELS = frozenset("aeiouyAEIOUY")
+
+
+def _next_to_vowel_only(token: str, position: int) -> bool:
+    neighbours = [token[k] for k in (position - 1, position + 1) if 0 <= k < len(token) and token[k].isalpha()]
+    return bool(neighbours) and all(c in _VOWELS for c in neighbours)
 
 
 def _unswap_token(token: str) -> str | None:
@@ -480,11 +532,16 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
 def normalise(text: str) -> NormalisedText:
     """The text with hiding tricks undone; see the module's docstring for what is undone."""
     maps: list[OffsetMap] = []
-    current = text
-    for step in (_fold_compatibility, _join_spelled):
+    # Lone surrogates (what surrogateescape makes of undecodable bytes) cannot be encoded,
+    # and the pipeline stores every word as UTF-8: they read as U+FFFD, one for one.
+    current = text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+    for step in (_unreverse, _fold_compatibility, _join_spelled):
         current, offset_map = step(current)
         if offset_map is not None:
             maps.append(offset_map)

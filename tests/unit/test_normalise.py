@@ -140,3 +140,23 @@ def test_a_text_over_a_million_characters_is_analysed_with_offsets_into_the_orig
     assert text[finding.start:finding.end] == finding.text == "20% k0rting"
     assert finding.line == 24_001 and finding.normalised
     assert report.scores.words == 16 * 12_100 + 8 and report.scores.sentences == 12_101
+
+
+@pytest.mark.parametrize("word", [
+    "ᴋᴏʀᴛɪɴɢ",                 # small capitals
+    "🅺🅾🆁🆃🅸🅽🅶",              # negative squared letters
+    "ⓚⓞⓡⓣⓘⓝⓖ",                # circled letters
+    "k\u0301orting",           # an accent no Dutch word has, as a combining mark
+    "\u1e31orting",            # the same, precomposed
+    "\u202egnitrok\u202c",     # written backwards behind a right-to-left override
+])
+def test_fancy_text_and_reversed_text_read_as_the_plain_word(engine, word):
+    text = f"Nu 20% {word} als je deze week tekent."
+    [finding] = [f for f in engine.analyze(text).findings if f.rule == "nl-discount-urgency"]
+    assert text[finding.start:finding.end] == finding.text
+    assert finding.read_as.lower() == "20% korting"
+
+
+def test_dutch_accents_are_kept():
+    text = "Kom vóór vrijdag naar één van onze cafés; naïef, ruïne, coördinatie, Curaçao."
+    assert normalise(text).text == text
