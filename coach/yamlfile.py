@@ -63,7 +63,8 @@ def read_yaml_text(path: Path) -> str:
 
 
 def check_limits(text: str) -> None:
-    """Raise YamlProblem when ``text`` nests too deeply or expands to too many values.
+    """Raise YamlProblem when ``text`` nests too deeply, expands to too many values, or holds
+    an alias inside the value it names (which would never end).
 
     Works on the parser's events, which need no recursion and build nothing.
     """
@@ -75,6 +76,8 @@ def check_limits(text: str) -> None:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent):
+                if any(anchor == event.anchor for anchor, _ in open_collections):
+                    raise YamlProblem(f"the alias *{event.anchor} is inside the value it names (a loop)", line)
                 values += sizes.get(event.anchor, 1)
             elif isinstance(event, yaml.ScalarEvent):
                 values += 1
@@ -107,11 +110,17 @@ def read_yaml(path: Path) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise YamlProblem(
-            f"invalid YAML: {getattr(exc, 'problem', None) or exc}",
-            mark.line + 1 if mark else None,
-        ) from None
+        raise yaml_problem(exc) from None
+
+
+def yaml_problem(exc: yaml.YAMLError) -> YamlProblem:
+    """A YAML syntax error as one line and the line of the file it is on."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, yaml.reader.ReaderError):
+        problem = f"character #x{exc.character:04x} is not allowed in YAML" if isinstance(exc.character, int) \
+            else "the file is not valid text"
+    return YamlProblem(f"invalid YAML: {' '.join(str(problem).split())}", mark.line + 1 if mark else None)
 
 
 def line_of(value: Any) -> int | None:

@@ -19,7 +19,7 @@ from coach.inputs import describe_read_error
 from coach.errors import PolicyError
 from coach.report import verdict_of, Category, FLAG_CATEGORIES, Finding, Mode, Report, Severity, Verdict
 from coach.screen.model import Message
-from coach.yamlfile import YamlProblem, check_limits, read_yaml_text
+from coach.yamlfile import YamlProblem, check_limits, read_yaml_text, yaml_problem
 
 DEFAULT_POLICY_NAME = "coach.yaml"
 _VERDICT_RANK = {Verdict.OK: 0, Verdict.REVIEW: 1, Verdict.BLOCK: 2}
@@ -343,7 +343,11 @@ def _attach_lines(policy: Policy, lines: dict[tuple, int], name: str) -> None:
 
 def _parse_with_lines(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
     """The YAML data, and the 1-based line of every key and list item by its path."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # the reader refuses control characters at once
+        problem = yaml_problem(exc)
+        raise PolicyError(f"{name}: {problem.problem}") from None
     lines: dict[tuple, int] = {}
     try:
         node = loader.get_single_node()
@@ -373,10 +377,9 @@ def _parse_with_lines(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
 
         return build(node, ()), lines
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        line = f":{mark.line + 1}" if mark else ""
-        raise PolicyError(f"{name}{line}: invalid YAML: {problem}") from None
+        problem = yaml_problem(exc)
+        line = f":{problem.line}" if problem.line else ""
+        raise PolicyError(f"{name}{line}: {problem.problem}") from None
     finally:
         loader.dispose()
 
