@@ -263,8 +263,10 @@ def _map_lookalikes(text: str) -> str:
 # --- step 3: digits and signs for letters -------------------------------------------------------
 
 _SWAPS = {"0": "o", "1": "il", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+#: A digit or sign touching a letter: the place to look for a swapped word.
 _SWAP_HINT = re.compile(r"[^\W\d_][0-9@$]|[0-9@$][^\W\d_]")
-_WORDISH = re.compile(r"[^\W_]+(?:[@$][^\W_]*)*|[@$][^\W_]+(?:[@$][^\W_]*)*")
+_WORD_START = re.compile(r"(?:[^\W_]|[@$])*$")
+_WORD_END = re.compile(r"(?:[^\W_]|[@$])*")
 _MAX_SPELLINGS = 16
 _NUMBER_SUFFIXES = frozenset(
     "e de ste st nd rd th am pm u h k m x km kg cm mm ml gb mb kb hz uur min sec jr mln".split()
@@ -327,23 +329,22 @@ def _unswap_token(token: str) -> str | None:
 
 def _unswap_digits(text: str) -> str:
     """Letters for digits and signs inside words: "k0rting" -> "korting" (same length)."""
-    if not _SWAP_HINT.search(text):
-        return text
     pieces: list[str] = []
-    done = 0
-    for match in _WORDISH.finditer(text):
-        token = match.group()
-        if not any(c in _SWAPS for c in token):
-            continue
-        reading = _unswap_token(token)
+    copied = scanned = 0
+    for hint in _SWAP_HINT.finditer(text):
+        if hint.start() < scanned:
+            continue  # inside the word just looked at
+        start = _WORD_START.search(text, max(scanned, hint.start() - 64), hint.start()).start()
+        scanned = _WORD_END.match(text, hint.start()).end()
+        reading = _unswap_token(text[start:scanned])
         if reading is None:
             continue
-        pieces.append(text[done:match.start()])
+        pieces.append(text[copied:start])
         pieces.append(reading)
-        done = match.end()
+        copied = scanned
     if not pieces:
         return text
-    pieces.append(text[done:])
+    pieces.append(text[copied:])
     return "".join(pieces)
 
 
