@@ -11,7 +11,7 @@ from rich.console import Console
 from coach.cli.options import (
     add_fail_on_option, add_language_option, add_mode_option, add_time_limit_option, error_line,
 )
-from coach.errors import InputError
+from coach.errors import CoachError, InputError
 from coach.inputs import DecodedText, read_text_file
 from coach.render import render_json, render_text
 from coach.report import Report, Severity
@@ -73,6 +73,9 @@ def run(args: argparse.Namespace) -> int:
         mode=args.mode, seconds=args.time_limit,
     )):
         if isinstance(outcome, AnalysisFailure):
+            if isinstance(outcome.error, CoachError):  # e.g. a broken rule pack: one line, no text analysed
+                error_line(str(outcome.error))
+                return EXIT_INPUT
             if outcome.error is not None:
                 failures.append(outcome.error)  # a bug, not the user's doing: exit 3 below
             error_line(f"{decoded.source}: {outcome.reason}")

@@ -139,3 +139,22 @@ def test_an_alias_inside_the_value_it_names_is_refused_not_followed_for_ever(tmp
             load_policy(path)
         else:
             load_pack(path, "nl", load_catalogue().ids())
+
+
+def test_a_policy_over_the_size_limit_is_refused_in_one_line(tmp_path):
+    path = write(str(tmp_path), "coach.yaml", "version: 1\n" + "# padding\n" * 300_000)
+    with pytest.raises(PolicyError) as error:
+        load_policy(path)
+    assert str(error.value) == f"{path}: larger than 2 MB; split it into smaller files"
+
+
+def test_coach_rules_refuses_a_nested_or_exploding_pack_in_one_line(tmp_path, capsys):
+    from coach.cli.main import main
+
+    deep = write(str(tmp_path), "deep.yaml", "language: nl\nrules: " + "[" * 3000 + "]" * 3000 + "\n")
+    bomb = write(str(tmp_path), "bomb.yaml", "language: nl\n" + alias_bomb(8, 10) + "rules: []\n")
+    for pack, problem in ((deep, "deep.yaml:2: nested more than 40 levels deep"),
+                          (bomb, "bomb.yaml:7: expands to more than 250,000 values")):
+        assert main(["rules", "--pack", str(pack), "--counts"]) == 2
+        out, err = capsys.readouterr()
+        assert err.startswith(f"coach: {tmp_path}/{problem}") and err.count("\n") == 1 and out == ""
