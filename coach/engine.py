@@ -87,19 +87,19 @@ class Engine:
 
     def _run(self, batch: list[tuple[NormalisedText, str, Language]], mode: Mode, detected: bool,
              batch_size: int) -> Iterator[Report]:
-        # Each text is read normalised, in chunks (a long text in several), and reported on as given.
-        chunks = [(i, chunk) for i, item in enumerate(batch) for chunk in item[0].chunks()]
-        docs: dict[int, Doc] = {}
+        # Each text is read normalised, in chunks (a long text in several), and reported on as given;
+        # a chunk's Doc becomes its report at once, so a long text never holds all its Docs.
+        chunks = [(i, offset, chunk) for i, item in enumerate(batch) for offset, chunk in item[0].chunks()]
+        reports: list[Report | None] = [None] * len(chunks)
         for language in dict.fromkeys(item[2] for item in batch):
-            indices = [k for k, (i, _) in enumerate(chunks) if batch[i][2] is language]
-            texts = (chunks[k][1][1] for k in indices)
+            indices = [k for k, (i, _, _) in enumerate(chunks) if batch[i][2] is language]
+            texts = (chunks[k][2] for k in indices)
             for k, doc in zip(indices, self.pipeline(language).pipe(texts, batch_size=batch_size)):
-                docs[k] = doc
-        for i, (prepared, source, language) in enumerate(batch):
-            parts = [(chunk[0], build_report(docs[k], source=source, language=language, mode=mode,
-                                             detected=detected))
-                     for k, (owner, chunk) in enumerate(chunks) if owner == i]
-            yield prepared.restore(parts)
+                reports[k] = build_report(doc, source=batch[chunks[k][0]][1], language=language, mode=mode,
+                                          detected=detected)
+        for i, (prepared, _, _) in enumerate(batch):
+            parts = [(offset, reports[k]) for k, (owner, offset, _) in enumerate(chunks) if owner == i]
+            yield prepared.restore(parts)  # type: ignore[arg-type]
 
 
 def build_report(doc: Doc, *, source: str, language: Language, mode: Mode, detected: bool) -> Report:

@@ -226,7 +226,8 @@ def sniff_encoding(data: bytes, *, complete: bool = True) -> Encoding | None:
     if best is None or best.encoding in ("utf_8", "ascii"):
         return None
     windows = re.fullmatch(r"cp(125\d)", best.encoding)
-    return Encoding(best.encoding, f"Windows-{windows.group(1)}" if windows else best.encoding.replace("_", "-").upper())
+    label = f"Windows-{windows.group(1)}" if windows else best.encoding.replace("_", "-").upper()
+    return Encoding(best.encoding, label)
 
 
 def decode_bytes(name: str, data: bytes, max_bytes: int = MAX_TEXT_BYTES) -> DecodedText:

@@ -315,7 +315,8 @@ def _unswap_token(token: str) -> str | None:
     if is_word(token):
         return None
     suffix = token.lstrip("0123457")
-    if len(suffix) < len(token) and (suffix.lower() in _NUMBER_SUFFIXES or len(token) - len(suffix) > 1 and len(suffix) < 3):
+    number = len(token) - len(suffix)
+    if number and (suffix.lower() in _NUMBER_SUFFIXES or (number > 1 and len(suffix) < 3)):
         return None  # "4de", "1st", "10am", "5km": a number with a suffix
     readings = _spellings(token)
     for reading in readings:

@@ -74,7 +74,8 @@ def analyse_within(engine: Any, texts: Sequence[str], sources: Sequence[str], *,
             with time_limit(seconds):
                 outcomes.append(engine.analyze(text, source=source, lang=lang, mode=mode))
         except TimeLimitExceeded:
-            outcomes.append(AnalysisFailure(f"the analysis took longer than {seconds:g} s (--time-limit); not analysed"))
+            outcomes.append(AnalysisFailure(
+                f"the analysis took longer than {seconds:g} s (--time-limit); not analysed"))
         except Exception as exc:  # noqa: BLE001
             outcomes.append(AnalysisFailure(f"the engine failed on this {noun} ({type(exc).__name__}: {exc})", exc))
     return outcomes
