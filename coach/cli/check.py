@@ -65,11 +65,19 @@ def run(args: argparse.Namespace) -> int:
             error_line(decoded.warning)
         texts.append(decoded)
     from coach.engine import default_engine  # spaCy loads only when a command needs it
+    from coach.language import detect_language
 
+    engine = default_engine()
+    try:
+        # Build the pipelines the texts need first: the time limit is for analysing, not loading.
+        engine.warm_up({args.lang} if args.lang != "auto" else {detect_language(t.text) for t in texts})
+    except CoachError as exc:  # e.g. a broken rule pack
+        error_line(str(exc))
+        return EXIT_INPUT
     reports: list[Report] = []
     failures: list[Exception] = []
     for decoded, outcome in zip(texts, analyse_within(
-        default_engine(), [t.text for t in texts], [t.source for t in texts], lang=args.lang,
+        engine, [t.text for t in texts], [t.source for t in texts], lang=args.lang,
         mode=args.mode, seconds=args.time_limit,
     )):
         if isinstance(outcome, AnalysisFailure):
