@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench eval models clean
+.PHONY: run test fuzz bench eval models clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { $(PYTHON) -m pip install --user --quiet virtualenv && $(PYTHON) -m virtualenv $(VENV); }
@@ -17,6 +17,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The property tests with Hypothesis's "long" profile: a fresh seed and 1,500 examples each.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests -k fuzz
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_bench.py

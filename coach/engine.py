@@ -15,6 +15,7 @@ import coach.nlp.components  # noqa: F401 - registers the coach_* factories
 from coach.decide import CLASSIFIER, decide
 from coach.errors import CoachError
 from coach.language import detect_language, parse_language
+from coach.normalise import NormalisedText, normalise
 from coach.paths import classifier_dir, models_dir
 from coach.report import Language, Mode, Report
 
@@ -74,26 +75,32 @@ class Engine:
         """Reports in input order; texts stream through ``nlp.pipe`` in runs of one language."""
         forced = parse_language(lang)
         mode = parse_mode(mode)
-        batch: list[tuple[str, str, Language]] = []
+        batch: list[tuple[NormalisedText, str, Language]] = []
         for text, source in zip(texts, sources if sources is not None else repeat("-")):
-            batch.append((text, source, forced or detect_language(text)))
+            prepared = normalise(text)
+            batch.append((prepared, source, forced or detect_language(prepared.text)))
             if len(batch) >= batch_size:
                 yield from self._run(batch, mode, forced is None, batch_size)
                 batch = []
         if batch:
             yield from self._run(batch, mode, forced is None, batch_size)
 
-    def _run(self, batch: list[tuple[str, str, Language]], mode: Mode, detected: bool,
+    def _run(self, batch: list[tuple[NormalisedText, str, Language]], mode: Mode, detected: bool,
              batch_size: int) -> Iterator[Report]:
-        docs: dict[int, Doc] = {}
+        # Each text is read normalised, in chunks (a long text in several), and reported on as given;
+        # a chunk's Doc becomes its report at once, so a long text never holds all its Docs.
+        chunks = [(i, offset, chunk) for i, item in enumerate(batch) for offset, chunk in item[0].chunks()]
+        reports: list[Report | None] = [None] * len(chunks)
         for language in dict.fromkeys(item[2] for item in batch):
-            indices = [i for i, item in enumerate(batch) if item[2] is language]
-            texts = (batch[i][0] for i in indices)
-            for i, doc in zip(indices, self.pipeline(language).pipe(texts, batch_size=batch_size)):
-                docs[i] = doc
-        for i, (text, source, language) in enumerate(batch):
             nlp = self.pipeline(language)
-            yield decide(docs[i], nlp, source=source, language=language, mode=mode, detected=detected)
+            indices = [k for k, (i, _, _) in enumerate(chunks) if batch[i][2] is language]
+            texts = (chunks[k][2] for k in indices)
+            for k, doc in zip(indices, nlp.pipe(texts, batch_size=batch_size)):
+                reports[k] = decide(doc, nlp, source=batch[chunks[k][0]][1], language=language, mode=mode,
+                                    detected=detected)
+        for i, (prepared, _, _) in enumerate(batch):
+            parts = [(offset, reports[k]) for k, (owner, offset, _) in enumerate(chunks) if owner == i]
+            yield prepared.restore(parts)  # type: ignore[arg-type]
 
 
 _default_engine: Engine | None = None

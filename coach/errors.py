@@ -22,6 +22,14 @@ class InputError(CoachError):
     """A text to analyse could not be read."""
 
 
+class NotRegularFileError(InputError):
+    """A path names a named pipe, socket or device: reading it could wait for ever."""
+
+    def __init__(self, name: str, kind: str):
+        self.kind = kind
+        super().__init__(f"{name}: not a regular file ({kind}); pipe its contents in with '-' instead")
+
+
 class PolicyError(CoachError):
     """A house policy file is malformed."""
 

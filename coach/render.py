@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.markup import escape
 
+from coach.normalise import reveal
 from coach.report import Category, Finding, Report, Severity, Verdict
 
 CATEGORY_STYLE = {
@@ -19,8 +20,10 @@ CATEGORY_STYLE = {
 SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 VERDICT_STYLE = {Verdict.OK: "bold green", Verdict.REVIEW: "bold yellow", Verdict.BLOCK: "bold red"}
 LABELS = {
-    "nl": {"guideline": "richtlijn", "suggestion": "beter"},
-    "en": {"guideline": "guideline", "suggestion": "try"},
+    "nl": {"guideline": "richtlijn", "suggestion": "beter", "normalised": "verhuld geschreven, gelezen als",
+           "as_given": "zoals geschreven"},
+    "en": {"guideline": "guideline", "suggestion": "try", "normalised": "hidden spelling, read as",
+           "as_given": "as written"},
 }
 
 
@@ -34,7 +37,7 @@ def render_text(report: Report, console: Console, explain: bool = False) -> None
     if not report.findings:
         console.print("  [dim]no findings[/]")
     for finding in report.findings:
-        _render_finding(report, finding, console, labels)
+        _render_finding(report, finding, console, labels, explain)
     if explain and report.suppressed:
         console.print("  [dim]set aside by context:[/]")
         for item in report.suppressed:
@@ -65,13 +68,18 @@ def render_text(report: Report, console: Console, explain: bool = False) -> None
     )
 
 
-def _render_finding(report: Report, finding: Finding, console: Console, labels: dict[str, str]) -> None:
+def _render_finding(report: Report, finding: Finding, console: Console, labels: dict[str, str],
+                    explain: bool) -> None:
     category = finding.category
     console.print(
         f"  {finding.line}:{finding.column}  [{CATEGORY_STYLE[category]}]{category.value}[/]"
         f" [{SEVERITY_STYLE[finding.severity]}]{finding.severity.value}[/]"
         f"  “{escape(_one_line(finding.text))}”  [dim]{finding.rule}[/]"
     )
+    if finding.normalised:
+        console.print(f"      [bold]{labels['normalised']}[/] “{escape(_one_line(finding.read_as or ''))}”")
+        if explain:
+            console.print(f"      [dim]{labels['as_given']}:[/] “{escape(_one_line(reveal(finding.text), 160))}”")
     console.print(f"      {escape(finding.message)}")
     titles = "; ".join(
         f"{gid} {escape(report.guidelines[gid].title)}" if gid in report.guidelines else gid

@@ -81,6 +81,10 @@ class Finding(_Model):
     #: ``rules`` for a rule match; ``model`` for the trained classifier's second opinion,
     #: which points at the sentence that drives it.
     origin: Literal["rules", "model"] = "rules"
+    #: Found only after undoing hidden characters, look-alike letters, swapped digits or
+    #: spaced-out letters (see coach.normalise); ``read_as`` is then the text as matched.
+    normalised: bool = False
+    read_as: str | None = None
 
     @property
     def is_flag(self) -> bool:

@@ -1,4 +1,9 @@
-"""Read YAML files, remembering the line on which each mapping starts for error messages."""
+"""Read YAML files, remembering the line on which each mapping starts for error messages.
+
+Rule packs and policies come from users, so YAML is checked against limits before it is
+built into objects: its size, how deeply it nests, and how many values it expands to once
+aliases are followed (a few lines of anchors can otherwise expand to billions of values).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,11 @@ from typing import Any
 import yaml
 
 LINE_KEY = "__line__"
+#: Limits for YAML written by users; the largest built-in rule pack is 62 KB, 8 levels deep
+#: and expands to about 1,600 values.
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_YAML_DEPTH = 40
+MAX_YAML_VALUES = 250_000
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -30,17 +40,87 @@ class YamlProblem(Exception):
         self.line = line
 
 
+def read_yaml_text(path: Path) -> str:
+    """The text of a YAML file within the size limit; raises YamlProblem or OSError.
+
+    Only regular files are read (a named pipe would make the read wait for ever).
+    """
+    from coach.errors import NotRegularFileError
+    from coach.inputs import open_regular
+
+    try:
+        handle = open_regular(path, describe=False)
+    except NotRegularFileError as exc:
+        raise YamlProblem(f"not a regular file ({exc.kind})", None) from None
+    with handle:
+        data = handle.read(MAX_YAML_BYTES + 1)
+    if len(data) > MAX_YAML_BYTES:
+        raise YamlProblem(f"larger than {MAX_YAML_BYTES // (1024 * 1024)} MB; split it into smaller files", None)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise YamlProblem(f"not UTF-8 text (byte {exc.start})", None) from None
+
+
+def check_limits(text: str) -> None:
+    """Raise YamlProblem when ``text`` nests too deeply, expands to too many values, or holds
+    an alias inside the value it names (which would never end).
+
+    Works on the parser's events, which need no recursion and build nothing.
+    """
+    depth = 0
+    values = 0
+    sizes: dict[str, int] = {}
+    open_collections: list[tuple[str | None, int]] = []
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, yaml.AliasEvent):
+                if any(anchor == event.anchor for anchor, _ in open_collections):
+                    raise YamlProblem(f"the alias *{event.anchor} is inside the value it names (a loop)", line)
+                values += sizes.get(event.anchor, 1)
+            elif isinstance(event, yaml.ScalarEvent):
+                values += 1
+                if event.anchor:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                values += 1
+                depth += 1
+                open_collections.append((event.anchor, values))
+                if depth > MAX_YAML_DEPTH:
+                    raise YamlProblem(f"nested more than {MAX_YAML_DEPTH} levels deep", line)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+                anchor, started = open_collections.pop()
+                if anchor:
+                    sizes[anchor] = values - started + 1
+            if values > MAX_YAML_VALUES:
+                raise YamlProblem(
+                    f"expands to more than {MAX_YAML_VALUES:,} values once its aliases are followed "
+                    "(aliases of aliases multiply); write the values out or use fewer aliases", line,
+                )
+    except yaml.YAMLError:
+        return  # the loader reports the syntax error with its line
+
+
 def read_yaml(path: Path) -> Any:
     """Parsed YAML with a ``__line__`` key in every mapping; raises YamlProblem or OSError."""
-    text = path.read_text(encoding="utf-8")
+    text = read_yaml_text(path)
+    check_limits(text)
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise YamlProblem(
-            f"invalid YAML: {getattr(exc, 'problem', None) or exc}",
-            mark.line + 1 if mark else None,
-        ) from None
+        raise yaml_problem(exc) from None
+
+
+def yaml_problem(exc: yaml.YAMLError) -> YamlProblem:
+    """A YAML syntax error as one line and the line of the file it is on."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, yaml.reader.ReaderError):
+        problem = f"character #x{exc.character:04x} is not allowed in YAML" if isinstance(exc.character, int) \
+            else "the file is not valid text"
+    return YamlProblem(f"invalid YAML: {' '.join(str(problem).split())}", mark.line + 1 if mark else None)
 
 
 def line_of(value: Any) -> int | None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 
 from rich.console import Console
 
 from coach.cli.options import (
-    add_fail_on_option, add_language_option, add_mode_option, error_line,
+    add_fail_on_option, add_language_option, add_mode_option, add_time_limit_option, error_line,
 )
 from coach.errors import CoachError, InputError
 from coach.inputs import DecodedText, read_text_file
 from coach.render import render_json, render_text
 from coach.report import Report, Severity
+from coach.timeguard import AnalysisFailure, analyse_within
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -36,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--explain", action="store_true", help="also list matches that context set aside, and why")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the text output (default: auto, only on a terminal)")
+    add_time_limit_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     paths = args.paths or ["-"]
     if paths.count("-") > 1:
         error_line("standard input ('-') can be read only once")
+        return EXIT_INPUT
+    if args.time_limit <= 0:
+        error_line("--time-limit must be more than 0 seconds")
         return EXIT_INPUT
     texts: list[DecodedText] = []
     errors: list[dict[str, str]] = []
@@ -59,15 +65,34 @@ def run(args: argparse.Namespace) -> int:
             error_line(decoded.warning)
         texts.append(decoded)
     from coach.engine import default_engine  # spaCy loads only when a command needs it
+    from coach.language import detect_language
 
+    engine = default_engine()
     try:
-        reports = list(default_engine().analyze_many(
-            (t.text for t in texts), lang=args.lang, mode=args.mode, sources=(t.source for t in texts),
-        )) if texts else []
-    except CoachError as exc:
+        # Build the pipelines the texts need first: the time limit is for analysing, not loading.
+        engine.warm_up({args.lang} if args.lang != "auto" else {detect_language(t.text) for t in texts})
+    except CoachError as exc:  # e.g. a broken rule pack
         error_line(str(exc))
         return EXIT_INPUT
+    reports: list[Report] = []
+    failures: list[Exception] = []
+    for decoded, outcome in zip(texts, analyse_within(
+        engine, [t.text for t in texts], [t.source for t in texts], lang=args.lang,
+        mode=args.mode, seconds=args.time_limit,
+    )):
+        if isinstance(outcome, AnalysisFailure):
+            if isinstance(outcome.error, CoachError):  # e.g. a broken rule pack: one line, no text analysed
+                error_line(str(outcome.error))
+                return EXIT_INPUT
+            if outcome.error is not None:
+                failures.append(outcome.error)  # a bug, not the user's doing: exit 3 below
+            error_line(f"{decoded.source}: {outcome.reason}")
+            errors.append({"source": decoded.source, "error": f"{decoded.source}: {outcome.reason}"})
+        else:
+            reports.append(outcome)
     _print(reports, errors, args)
+    if failures:
+        raise failures[0]
     if errors:
         return EXIT_INPUT
     return EXIT_FINDINGS if any(_fails(r, args.fail_on) for r in reports) else EXIT_OK
@@ -77,7 +102,7 @@ def _print(reports: list[Report], errors: list[dict[str, str]], args: argparse.N
     if args.format == "json":
         sys.stdout.write(render_json(reports, errors) + "\n")
         return
-    console = Console(
+    console = _Console(
         force_terminal={"always": True, "never": False}.get(args.color),
         no_color=args.color == "never", highlight=False, soft_wrap=True,
     )
@@ -85,6 +110,13 @@ def _print(reports: list[Report], errors: list[dict[str, str]], args: argparse.N
         if index:
             console.print()
         render_text(report, console, explain=args.explain)
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # Rich would exit with status 1, the "flags found" code; report the closed output instead.
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "broken pipe")
 
 
 def _fails(report: Report, fail_on: str) -> bool:

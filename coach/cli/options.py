@@ -34,6 +34,16 @@ def add_fail_on_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_time_limit_option(parser: argparse.ArgumentParser) -> None:
+    from coach.timeguard import DEFAULT_TIME_LIMIT
+
+    parser.add_argument(
+        "--time-limit", type=float, metavar="SECONDS", default=DEFAULT_TIME_LIMIT,
+        help="stop analysing a text after this many seconds and report it as an error, so one "
+             f"pathological text cannot stall the rest (default: {DEFAULT_TIME_LIMIT:g})",
+    )
+
+
 def error_line(message: str) -> None:
     """One line on stderr: what is wrong and where; never a traceback."""
     print(f"coach: {message}", file=sys.stderr)

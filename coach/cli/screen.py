@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from coach.cli.options import LANG_CHOICES, MODE_CHOICES, error_line
+from coach.cli.options import LANG_CHOICES, MODE_CHOICES, add_time_limit_option, error_line
 from coach.errors import CoachError
 from coach.report import Mode
 from coach.screen.board import BoardReport
 from coach.screen.model import RawItem
-from coach.screen.policy import DEFAULT_POLICY_NAME, find_policy, load_policy
+from coach.screen.policy import DEFAULT_POLICY_NAME, check_rule_names, find_policy, load_policy
 from coach.screen.progress import ProgressBar
 from coach.screen.runner import (
     DEFAULT_BATCH_SIZE, BatchScreener, Runner, ScreenSettings, WorkerCrashed, default_jobs,
@@ -23,7 +23,7 @@ from coach.screen.runner import (
 from coach.screen.sources import FORMATS, STDIN, plan_inputs, read_inputs
 from coach.screen.summary import Summary, attention_line, render_summary
 from coach.screen.tables import FieldNames
-from coach.screen.writers import REPORT_FORMATS, ReportWriter, format_for
+from coach.screen.writers import REPORT_FORMATS, ReportWriter, describe_write_error, format_for
 
 if TYPE_CHECKING:
     from coach.engine import Engine
@@ -97,7 +97,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="read standard input (and named files of unknown type) as this "
                              "format (default: guessed from the content)")
     parser.add_argument("--jobs", "-j", type=int, metavar="N", default=None,
-                        help=f"worker processes (default: all {default_jobs()} cores)")
+                        help=f"worker processes, at most one per CPU (default: all {default_jobs()} cores)")
+    add_time_limit_option(parser)
     parser.add_argument("--batch-size", type=int, metavar="N", default=DEFAULT_BATCH_SIZE,
                         help=f"messages per batch sent to a worker (default: {DEFAULT_BATCH_SIZE})")
     parser.add_argument("--list", choices=("attention", "all", "none"), default="attention",
@@ -123,24 +124,39 @@ def run(args: argparse.Namespace) -> int:
         policy = load_policy(find_policy(args.policy))
         mode = Mode(args.mode) if args.mode else policy.mode
         settings = ScreenSettings(mode=mode, lang=args.lang or policy.lang,
-                                  full_reports=format_for(args.report or "", args.format) == "json")
+                                  full_reports=format_for(args.report or "", args.format) == "json",
+                                  time_limit=args.time_limit)
         engine = _warm_engine(policy.pack_paths)
+        check_rule_names(policy, known_rule_ids(policy.pack_paths))
     except CoachError as exc:
         error_line(str(exc))
         return EXIT_INPUT
+    jobs = args.jobs or default_jobs()
+    if jobs > default_jobs():
+        notice(f"--jobs {jobs} is more than the {default_jobs()} CPUs of this machine; using {default_jobs()}")
+        jobs = default_jobs()
 
     outputs = [Path(p) for p in (args.report, args.board) if p and p != STDIN]
     plan = plan_inputs(paths, exclude=outputs, forced_format=args.input_format)
     if plan.ignored:
         shown = ", ".join(plan.ignored[:5]) + (f" and {len(plan.ignored) - 5} more" if len(plan.ignored) > 5 else "")
         notice(f"ignored {len(plan.ignored)} file(s) that are not messages: {shown}")
+    for skipped in plan.skipped:
+        notice(f"skipped {skipped}")
     if not plan.files:
         notice("nothing to screen: no message files found")
 
     summary = Summary(policy=policy.source)
-    writer = (ReportWriter(args.report, format_for(args.report, args.format), policy=policy.source)
-              if args.report else None)
-    board = BoardReport(args.board) if args.board else None
+    writer: ReportWriter | None = None
+    board: BoardReport | None = None
+    try:
+        writer = (ReportWriter(args.report, format_for(args.report, args.format), policy=policy.source)
+                  if args.report else None)
+        board = BoardReport(args.board) if args.board else None
+    except OSError as exc:
+        _discard(writer, board)
+        error_line(describe_write_error(args.board if writer else args.report, exc) + "; nothing was screened")
+        return EXIT_INPUT
     screener = BatchScreener(engine, policy, settings)
     named = FieldNames(text=args.text_field, id=args.id_field, sender=args.sender_field)
     started = time.monotonic()
@@ -151,19 +167,29 @@ def run(args: argparse.Namespace) -> int:
             progress.read(item.nbytes)
             yield item
 
+    writing = args.report
     try:
-        with Runner(screener, jobs=args.jobs or default_jobs(), batch_size=args.batch_size,
+        with Runner(screener, jobs=jobs, batch_size=args.batch_size,
                     new_engine=lambda: _warm_engine(policy.pack_paths), quiet=progress.paused) as runner, \
                 progress:
             for result in runner.results(counted(read_inputs(plan, named, notice))):
                 summary.add(result)
+                writing = args.report
                 if writer:
                     writer.write(result)
+                writing = args.board
                 if board:
                     board.add(result)
+                writing = STDIN
                 if args.list == "all" or (args.list == "attention" and result.verdict.needs_attention):
                     print(attention_line(result), file=out)
                 progress.screened()
+        writing = args.report
+        if writer:
+            writer.finish(summary.to_dict())
+        writing = args.board
+        if board:
+            board.finish(summary)
     except KeyboardInterrupt:
         summary.interrupted = True
         _discard(writer, board)
@@ -174,19 +200,16 @@ def run(args: argparse.Namespace) -> int:
         _discard(writer, board)
         error_line(f"{exc}; no report was written")
         return EXIT_INPUT
+    except OSError as exc:
+        _discard(writer, board)
+        if isinstance(exc, BrokenPipeError) and (writing or STDIN) == STDIN:
+            raise  # standard output is gone: the command's caller says so once
+        lost = "; no report was written" if (writer or board) else ""
+        error_line(describe_write_error(writing or STDIN, exc) + lost)
+        return EXIT_INPUT
     except BaseException:
         _discard(writer, board)
         raise
-
-    try:
-        if writer:
-            writer.finish(summary.to_dict())
-        if board:
-            board.finish(summary)
-    except OSError as exc:
-        _discard(writer, board)
-        error_line(f"the report could not be written: {exc.strerror or exc}")
-        return EXIT_INPUT
     _print_summary(summary, out, time.monotonic() - started)
     for label, target, rows in (("report", args.report, writer.rows if writer else 0),
                                 ("board report", args.board, None)):
@@ -194,6 +217,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"Wrote the {label} to {target}" + (f" ({rows:,} rows)" if rows is not None else ""),
                   file=out)
     return summary.exit_code()
+
+
+def known_rule_ids(packs: list[Path]) -> set[str]:
+    """Every rule id in force, in either language: the ones ``coach rules`` lists."""
+    from coach.rulepack import LANGUAGES, load_rules
+
+    return {rule.id for lang in LANGUAGES for rule in load_rules(lang, packs).rules}
 
 
 def _warm_engine(packs: list[Path]) -> "Engine":
@@ -224,7 +254,41 @@ def _usage_problem(args: argparse.Namespace) -> str | None:
                 return f"{option} {target}: the folder {folder} does not exist"
             if os.path.isdir(target):
                 return f"{option} {target}: is a folder; give a file name"
+            clash = _output_clash(option, target, args.paths or [])
+            if clash:
+                return clash
+    if args.report and args.board and args.report != STDIN and _real(args.report) == _real(args.board):
+        return "--report and --board name the same file; give each its own"
+    if args.time_limit is not None and args.time_limit <= 0:
+        return "--time-limit must be more than 0 seconds"
     return None
+
+
+def _real(path: str) -> str:
+    return os.path.realpath(path)
+
+
+def _output_clash(option: str, target: str, inputs: list[str]) -> str | None:
+    """Why writing ``target`` would touch an input (an input file, or inside a screened folder)."""
+    written = _real(target)
+    for argument in inputs:
+        if argument == STDIN:
+            continue
+        source = _real(argument)
+        if os.path.isdir(argument):
+            if Path(written).is_relative_to(source):
+                return (f"{option} {target}: lies inside the screened folder {argument}; "
+                        "write it outside the folders being screened")
+        elif written == source or _same_file(target, argument):
+            return f"{option} {target}: is one of the inputs; give another file name (nothing was written)"
+    return None
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _discard(*writers: object) -> None:

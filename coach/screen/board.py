@@ -39,6 +39,10 @@ def _h(text: object) -> str:
     return html.escape(str(text))
 
 
+OBFUSCATED_NOTE = ("Obfuscated: {count:,} message(s) hid flagged words with invisible characters, "
+                   "look-alike letters, digits or spaced-out letters.")
+OBFUSCATED_ENTRY = "yes: flagged words were written to slip past a filter"
+
 #: The count tables of the board report: (heading, summary key, first column).
 _COUNT_SECTIONS = (
     ("Flags per category", "categories", "Category"),
@@ -53,9 +57,15 @@ class BoardReport:
     def __init__(self, target: str):
         self.target = target
         self.format = board_format(target)
-        # Entries are kept on disk, not in memory: a big mailbox can have many of them.
-        self._attention: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self._errors: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+        # Opened now, so that an unwritable target is known before any message is screened.
+        self._file = AtomicFile(target)
+        try:
+            # Entries are kept on disk, not in memory: a big mailbox can have many of them.
+            self._attention: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+            self._errors: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")
+        except BaseException:
+            self._file.discard()
+            raise
         self._attention_count = 0
         self._error_count = 0
 
@@ -70,13 +80,18 @@ class BoardReport:
     def discard(self) -> None:
         self._attention.close()
         self._errors.close()
+        self._file.discard()
 
     def finish(self, summary: Summary) -> None:
-        with AtomicFile(self.target) as out:
+        try:
             if self.format == "html":
-                self._write_html(out.stream, summary)
+                self._write_html(self._file.stream, summary)
             else:
-                self._write_markdown(out.stream, summary)
+                self._write_markdown(self._file.stream, summary)
+        except BaseException:
+            self.discard()
+            raise
+        self._file.commit()
         self.discard()
 
     # -- entries
@@ -84,7 +99,8 @@ class BoardReport:
         first = result.first
         if self.format == "html":
             rows = [("Source", result.source), ("Sender", result.sender), ("Subject", result.subject),
-                    ("Categories", ", ".join(result.categories)), ("Why", result.reason)]
+                    ("Categories", ", ".join(result.categories)), ("Why", result.reason),
+                    ("Obfuscated", OBFUSCATED_ENTRY if result.obfuscated else None)]
             body = "".join(f"<tr><th>{k}</th><td>{_h(v)}</td></tr>" for k, v in rows if v)
             found = ""
             if first:
@@ -97,7 +113,8 @@ class BoardReport:
         lines = [f"### {number}. {result.verdict.value.upper()}: `{result.id.replace('`', chr(39))}`", ""]
         for label, value in (("Source", result.source), ("Sender", result.sender),
                              ("Subject", result.subject), ("Categories", ", ".join(result.categories)),
-                             ("Why", result.reason)):
+                             ("Why", result.reason),
+                             ("Obfuscated", OBFUSCATED_ENTRY if result.obfuscated else None)):
             if value:
                 lines.append(f"- **{label}:** {_md(value)}")
         if first:
@@ -132,6 +149,8 @@ class BoardReport:
         if data["set_aside_lines"]:
             out.write(f"\nQuoted replies and signatures set aside: {data['set_aside_lines']:,} lines in "
                       f"{data['set_aside_messages']:,} message(s).\n")
+        if data["obfuscated"]:
+            out.write(f"\n**{OBFUSCATED_NOTE.format(count=data['obfuscated'])}**\n")
         out.write(f"\n## Messages needing attention ({self._attention_count:,})\n\n")
         if not self._attention_count:
             out.write("None.\n\n")
@@ -168,6 +187,8 @@ class BoardReport:
         if data["set_aside_lines"]:
             out.write(f"<p>Quoted replies and signatures set aside: {data['set_aside_lines']:,} lines in "
                       f"{data['set_aside_messages']:,} message(s).</p>\n")
+        if data["obfuscated"]:
+            out.write(f"<p><strong>{_h(OBFUSCATED_NOTE.format(count=data['obfuscated']))}</strong></p>\n")
         out.write(f"<h2>Messages needing attention ({self._attention_count:,})</h2>\n")
         if not self._attention_count:
             out.write("<p>None.</p>\n")

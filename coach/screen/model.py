@@ -58,6 +58,9 @@ class Message(_Model):
     source: str
     origin: str
     text: str
+    #: The other text parts of a multipart mail (an HTML part that differs from the plain
+    #: one, text attachments): each is screened too, and the worst verdict counts.
+    other_parts: tuple[str, ...] = ()
     sender: str | None = None
     subject: str | None = None
     #: Non-blank lines of quoted replies and signatures that were left out of ``text``.
@@ -99,5 +102,7 @@ class ScreenResult(_Model):
     mode: str | None = None
     warnings: tuple[str, ...] = ()
     allowed_by: str | None = None
+    #: Some finding was found only after undoing hidden characters, look-alikes or spacing.
+    obfuscated: bool = False
     #: The full engine report (``Report.to_json_dict()``), kept only for ``--format json``.
     report: dict | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from coach.inputs import describe_read_error
 from coach.errors import PolicyError
 from coach.report import verdict_of, Category, FLAG_CATEGORIES, Finding, Mode, Report, Severity, Verdict
 from coach.screen.model import Message
+from coach.yamlfile import YamlProblem, check_limits, read_yaml_text, yaml_problem
 
 DEFAULT_POLICY_NAME = "coach.yaml"
 _VERDICT_RANK = {Verdict.OK: 0, Verdict.REVIEW: 1, Verdict.BLOCK: 2}
@@ -56,6 +57,8 @@ class Condition(_PolicyModel):
     severity: Severity = Field(Severity.WARNING, description="the minimum severity, after mode weighting")
     count: int = Field(1, ge=1, description="how many such findings it takes")
     _where: str = PrivateAttr("")
+    _path: str = PrivateAttr("")
+    _rule_where: str = PrivateAttr("")
 
     _list_category = field_validator("category", mode="before")(_as_list)
     _list_rule = field_validator("rule", mode="before")(_as_list)
@@ -264,9 +267,10 @@ def load_policy(path: Path | None) -> Policy:
         return Policy()
     name = str(path)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PolicyError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+        text = read_yaml_text(path)
+        check_limits(text)
+    except YamlProblem as exc:
+        raise PolicyError(f"{name}{f':{exc.line}' if exc.line else ''}: {exc.problem}") from None
     except OSError as exc:
         raise PolicyError(describe_read_error(name, exc, "policy file")) from None
     data, lines = _parse_with_lines(text, name)
@@ -282,6 +286,28 @@ def load_policy(path: Path | None) -> Policy:
     _attach_lines(policy, lines, name)
     policy._pack_paths = _resolve_packs(policy, path, lines, name)
     return policy
+
+
+def check_rule_names(policy: Policy, known: Iterable[str]) -> None:
+    """Raise PolicyError for a ``rule`` in the verdicts that names none of the ``known`` rules.
+
+    A misspelt rule id would silently never match, letting through what it should stop.
+    """
+    known = sorted(set(known))
+    sections = [policy.verdicts] + [settings.verdicts for settings in policy.modes.values()]
+    for rules in sections:
+        if rules is None:
+            continue
+        for condition in rules.block + rules.review:
+            for pattern in condition.rule:
+                if any(fnmatch.fnmatchcase(rule_id, pattern) for rule_id in known):
+                    continue
+                close = difflib.get_close_matches(pattern.replace("*", "").replace("?", ""), known, n=1, cutoff=0.6)
+                wildcard = any(c in pattern for c in "*?[")
+                problem = f"no rule matches {pattern!r}" if wildcard else f"unknown rule {pattern!r}"
+                hint = f"did you mean {close[0]!r}?" if close else "'coach rules' lists the rules in force"
+                where = condition._rule_where or policy.source or DEFAULT_POLICY_NAME
+                raise PolicyError(f"{where}: {condition._path}.rule: {problem}; {hint}")
 
 
 def _resolve_packs(policy: Policy, path: Path, lines: dict[tuple, int], name: str) -> list[Path]:
@@ -303,6 +329,9 @@ def _attach_lines(policy: Policy, lines: dict[tuple, int], name: str) -> None:
             for index, condition in enumerate(getattr(rules, verdict)):
                 line = lines.get(prefix + (verdict, index))
                 condition._where = f"{name}:{line}" if line else name
+                rule_line = lines.get(prefix + (verdict, index, "rule"), line)
+                condition._rule_where = f"{name}:{rule_line}" if rule_line else name
+                condition._path = _dotted(prefix + (verdict, index))
 
     mark(policy.verdicts, ("verdicts",))
     for mode, settings in policy.modes.items():
@@ -314,7 +343,11 @@ def _attach_lines(policy: Policy, lines: dict[tuple, int], name: str) -> None:
 
 def _parse_with_lines(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
     """The YAML data, and the 1-based line of every key and list item by its path."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:  # the reader refuses control characters at once
+        problem = yaml_problem(exc)
+        raise PolicyError(f"{name}: {problem.problem}") from None
     lines: dict[tuple, int] = {}
     try:
         node = loader.get_single_node()
@@ -344,10 +377,9 @@ def _parse_with_lines(text: str, name: str) -> tuple[Any, dict[tuple, int]]:
 
         return build(node, ()), lines
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        line = f":{mark.line + 1}" if mark else ""
-        raise PolicyError(f"{name}{line}: invalid YAML: {problem}") from None
+        problem = yaml_problem(exc)
+        line = f":{problem.line}" if problem.line else ""
+        raise PolicyError(f"{name}{line}: {problem.problem}") from None
     finally:
         loader.dispose()
 

@@ -18,11 +18,13 @@ from coach.report import Mode, Report
 from coach.screen.mail import UnreadableMessage, parse_mail
 from coach.screen.model import FirstFinding, Message, RawItem, ScreenResult, ScreenVerdict
 from coach.screen.policy import Policy
+from coach.timeguard import DEFAULT_TIME_LIMIT, AnalysisFailure, analyse_within, time_limit
 
 #: Messages sent to a worker at once; large enough to keep nlp.pipe busy.
 DEFAULT_BATCH_SIZE = 256
 #: A batch is also closed at this many bytes, so a few huge mails never pile up in memory.
 MAX_BATCH_BYTES = 8 * 1024 * 1024
+_VERDICT_RANK = {ScreenVerdict.OK: 0, ScreenVerdict.REVIEW: 1, ScreenVerdict.BLOCK: 2, ScreenVerdict.ERROR: 3}
 #: Messages after which the engine starts afresh (see Runner): bounds its growing vocabulary.
 RENEW_AFTER_MESSAGES = 20_000
 
@@ -42,6 +44,8 @@ class ScreenSettings(BaseModel):
     lang: str = "auto"
     #: Keep the engine's whole report in each result (for ``--format json``).
     full_reports: bool = False
+    #: Seconds a batch, and then each message of a failing batch, may take.
+    time_limit: float | None = DEFAULT_TIME_LIMIT
 
 
 def default_jobs() -> int:
@@ -63,12 +67,15 @@ class BatchScreener:
         prepared: list[ScreenResult | Message] = []
         for index, raw in batch:
             prepared.append(self._prepare(index, raw))
+        # Every text part of a message is analysed; the part with the worst verdict decides.
         wanted = [
-            position for position, item in enumerate(prepared)
-            if isinstance(item, Message) and item.text.strip()
+            (position, text) for position, item in enumerate(prepared) if isinstance(item, Message)
+            for text in (item.text, *item.other_parts) if text.strip()
         ]
-        reports = self._analyse([prepared[p] for p in wanted])  # type: ignore[misc]
-        by_position = dict(zip(wanted, reports))
+        outcomes = self._analyse([prepared[p] for p, _ in wanted], [t for _, t in wanted])  # type: ignore[misc]
+        by_position: dict[int, list[tuple[str, Report | AnalysisFailure]]] = {}
+        for (position, text), outcome in zip(wanted, outcomes):
+            by_position.setdefault(position, []).append((text, outcome))
         results: list[ScreenResult] = []
         for position, ((index, _raw), item) in enumerate(zip(batch, prepared)):
             if isinstance(item, ScreenResult):
@@ -76,13 +83,23 @@ class BatchScreener:
             elif position not in by_position:
                 results.append(self._empty(index, item))
             else:
-                outcome = by_position[position]
-                if isinstance(outcome, str):
-                    results.append(_error_result(index, item.id, item.source, item.origin,
-                                                 outcome, item.sender, item.subject))
-                else:
-                    results.append(self._judge(index, item, outcome))
+                results.append(self._judge_parts(index, item, by_position[position]))
         return results
+
+    def _judge_parts(self, index: int, message: Message,
+                     parts: list[tuple[str, Report | AnalysisFailure]]) -> ScreenResult:
+        failure = next((o for _, o in parts if isinstance(o, AnalysisFailure)), None)
+        if failure is not None:
+            return _error_result(index, message.id, message.source, message.origin,
+                                 failure.reason, message.sender, message.subject)
+        judged = [self._judge(index, message.model_copy(update={"text": text}), report)  # type: ignore[arg-type]
+                  for text, report in parts]
+        worst = max(range(len(judged)), key=lambda k: (_VERDICT_RANK[judged[k].verdict], -k))
+        result = judged[worst]
+        update: dict = {"obfuscated": any(r.obfuscated for r in judged)}
+        if worst:
+            update["reason"] = f"{result.reason} (in text part {worst + 1} of {len(judged)})"
+        return result.model_copy(update=update)
 
     def _prepare(self, index: int, raw: RawItem) -> ScreenResult | Message:
         if raw.kind == "error":
@@ -90,7 +107,8 @@ class BatchScreener:
                                  raw.sender, raw.subject, raw.warnings)
         if raw.kind == "email":
             try:
-                return parse_mail(raw)
+                with time_limit(self.settings.time_limit):
+                    return parse_mail(raw)
             except UnreadableMessage as exc:
                 return _error_result(index, raw.id, raw.source, raw.origin, str(exc))
             except Exception as exc:  # noqa: BLE001 - one odd mail must not stop the run
@@ -99,25 +117,12 @@ class BatchScreener:
         return Message(id=raw.id, source=raw.source, origin=raw.origin, text=raw.text or "",
                        sender=raw.sender, subject=raw.subject, warnings=raw.warnings)
 
-    def _analyse(self, messages: list[Message]) -> list[Report | str]:
-        """Reports in order; a message the engine fails on gets the failure as a string."""
-        if not messages:
-            return []
-        options = dict(lang=self.settings.lang, mode=self.settings.mode)
-        try:
-            return list(self.engine.analyze_many(
-                [m.text for m in messages], sources=[m.id for m in messages],
-                batch_size=len(messages), **options,
-            ))
-        except Exception:  # noqa: BLE001 - find the one message that breaks the batch
-            pass
-        outcomes: list[Report | str] = []
-        for message in messages:
-            try:
-                outcomes.append(self.engine.analyze(message.text, source=message.id, **options))
-            except Exception as exc:  # noqa: BLE001
-                outcomes.append(f"the engine failed on this message ({type(exc).__name__}: {exc})")
-        return outcomes
+    def _analyse(self, messages: list[Message], texts: list[str]) -> list[Report | AnalysisFailure]:
+        """Reports in order; a text the engine fails on, or that runs out of time, gets the reason."""
+        return analyse_within(
+            self.engine, texts, [m.id for m in messages], lang=self.settings.lang,
+            mode=self.settings.mode, seconds=self.settings.time_limit, noun="message",
+        )
 
     def _empty(self, index: int, message: Message) -> ScreenResult:
         return ScreenResult(
@@ -145,6 +150,7 @@ class BatchScreener:
             ) if first else None,
             set_aside_lines=message.set_aside_lines, language=report.language.value,
             mode=report.mode.value, warnings=message.warnings, allowed_by=decision.allowed_by,
+            obfuscated=any(f.normalised for f in report.findings),
             report=report.to_json_dict() if self.settings.full_reports else None,
         )
 
@@ -164,8 +170,10 @@ _worker_screener: BatchScreener | None = None
 
 def _init_worker(screener: BatchScreener) -> None:
     global _worker_screener
-    # Ctrl-C is the main process's to handle: it stops feeding work and shuts the pool down.
+    # Ctrl-C is the main process's to handle: it stops feeding work and shuts the pool down;
+    # SIGTERM (sent by the main process to stop a worker) must simply end the worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _worker_screener = screener
 
 

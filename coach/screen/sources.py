@@ -11,7 +11,9 @@ from typing import BinaryIO, Literal
 from pydantic import BaseModel, ConfigDict
 
 from coach.errors import InputError
-from coach.inputs import decode_bytes, read_text_file
+from coach.inputs import (
+    decode_bytes, describe_read_error, not_regular, open_regular, read_text_file,
+)
 from coach.screen.mail import MAX_MESSAGE_BYTES, looks_like_mail, read_mbox
 from coach.screen.model import RawItem
 from coach.screen.tables import FieldNames, read_csv, read_jsonl
@@ -49,6 +51,9 @@ class InputPlan(BaseModel):
     files: list[InputFile]
     #: Files inside the folders that are not messages (pictures, spreadsheets, ...).
     ignored: list[str] = []
+    #: Entries inside the folders that are not files at all (named pipes, sockets, devices,
+    #: folders seen before through a symbolic link), each with the reason.
+    skipped: list[str] = []
     hidden_skipped: int = 0
 
     @property
@@ -74,20 +79,29 @@ def plan_inputs(paths: Iterable[str], *, exclude: Iterable[Path] = (),
     ``exclude`` holds files this run writes (the report), so a report inside a screened
     folder is never read back as input.
     """
-    excluded = {p.resolve() for p in exclude}
+    excluded = {_resolved(p) for p in exclude}
     seen: set[Path] = set()
     plan = InputPlan(files=[])
 
     def add(path: str, explicit: bool) -> None:
-        resolved = Path(path).resolve()
+        resolved = _resolved(path)
         if resolved in excluded or resolved in seen:
             return
         seen.add(resolved)
         try:
-            size = os.stat(path).st_size
+            info = os.stat(path)
         except OSError as exc:
-            plan.files.append(InputFile(path=path, problem=f"cannot be read ({exc.strerror or exc})"))
+            plan.files.append(InputFile(path=path, problem=_without_prefix(describe_read_error(path, exc), path)))
             return
+        kind = not_regular(info.st_mode)
+        if kind:
+            if explicit:
+                plan.files.append(InputFile(path=path, problem=f"not a regular file ({kind}); "
+                                                               "pipe its contents in with '-' instead"))
+            else:
+                plan.skipped.append(f"{path}: not a regular file ({kind})")
+            return
+        size = info.st_size
         fmt: Format | None = SUFFIX_FORMATS.get(Path(path).suffix.lower())
         if fmt is None:
             fmt = forced_format if explicit and forced_format else _sniff_file(path)
@@ -103,7 +117,16 @@ def plan_inputs(paths: Iterable[str], *, exclude: Iterable[Path] = (),
             plan.files.append(InputFile(path=STDIN, format=forced_format))
             continue
         if os.path.isdir(argument):
-            for root, dirnames, filenames in os.walk(argument):
+            # Symbolic links to folders are followed, each folder once: a link that leads back
+            # up the tree (a loop) is noted and not walked again.
+            visited: set[tuple[int, int]] = set()
+            for root, dirnames, filenames in os.walk(argument, followlinks=True):
+                identity = _identity(root)
+                if identity in visited:
+                    plan.skipped.append(f"{root}: a folder already screened (a loop of symbolic links)")
+                    dirnames[:] = []
+                    continue
+                visited.add(identity)
                 hidden_dirs = [d for d in dirnames if d.startswith(".")]
                 plan.hidden_skipped += len(hidden_dirs)
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -112,18 +135,33 @@ def plan_inputs(paths: Iterable[str], *, exclude: Iterable[Path] = (),
                         plan.hidden_skipped += 1
                         continue
                     add(os.path.normpath(os.path.join(root, name)), explicit=False)
-        elif os.path.exists(argument):
+        elif os.path.lexists(argument):
             add(argument, explicit=True)
         else:
             plan.files.append(InputFile(path=argument, problem="no such file or folder"))
     return plan
 
 
+def _resolved(path: str | Path) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # a loop of symbolic links
+        return Path(os.path.abspath(path))
+
+
+def _identity(folder: str) -> tuple[int, int]:
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return (-1, hash(folder))
+    return (info.st_dev, info.st_ino)
+
+
 def _sniff_file(path: str) -> Format | None:
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             return sniff_format(handle.read(_SNIFF_BYTES))
-    except OSError:
+    except (OSError, InputError):
         return None
 
 
@@ -144,20 +182,39 @@ def read_inputs(plan: InputPlan, named: FieldNames, notice: Notice,
 def _read_file(entry: InputFile, named: FieldNames, notice: Notice) -> Iterator[RawItem]:
     path = entry.path
     emitted = 0
+    if not os.path.lexists(path):
+        yield RawItem(kind="error", source=path, id=path, origin=path,
+                      error="vanished after it was listed; not screened")
+        return
     try:
         if entry.format == "text":
-            yield _text_item(path, lambda: read_text_file(path), entry.size or 0)
+            item = _text_item(path, lambda: read_text_file(path), entry.size or 0)
+            if item.kind == "text" and entry.size is not None and item.nbytes != entry.size:
+                notice(_changed_size(path, entry.size, item.nbytes))
+            yield item
             return
-        # Inputs are only ever opened for reading.
-        with open(path, "rb") as stream:
+        # Inputs are only ever opened for reading, and only when they are regular files.
+        with open_regular(path) as stream:
             for item in _read_stream(stream, path, entry.format, named, notice):
                 emitted += 1
                 yield item
+            read = stream.tell()
+        if entry.size is not None and read != entry.size:
+            notice(_changed_size(path, entry.size, read))
+    except InputError as exc:
+        yield RawItem(kind="error", source=path, id=path, origin=path,
+                      error=_without_prefix(str(exc), path))
     except OSError as exc:
         # A failure half-way (a disk error, a file removed under us) keeps what was read.
         where = "while reading" if emitted else "cannot be read"
         yield RawItem(kind="error", source=path, id=path, origin=path,
                       error=f"{where}: {exc.strerror or exc}")
+
+
+def _changed_size(path: str, listed: int, read: int) -> str:
+    change = "grew" if read > listed else "shrank"
+    return (f"{path}: {change} while it was screened ({listed:,} bytes when listed, {read:,} read); "
+            "what the file held when it was read was screened")
 
 
 def _read_stream(stream: BinaryIO, path: str, fmt: Format | None, named: FieldNames,
@@ -200,7 +257,7 @@ def _text_item(path: str, read: Callable, nbytes: int) -> RawItem:
                        error=_without_prefix(str(exc), path), nbytes=nbytes)
     warnings = (_without_prefix(decoded.warning, path),) if decoded.warning else ()
     return RawItem(kind="text", source=path, id=path, origin=path, text=decoded.text,
-                   warnings=warnings, nbytes=nbytes)
+                   warnings=warnings, nbytes=decoded.nbytes or nbytes)
 
 
 def _without_prefix(message: str, path: str) -> str:

@@ -26,6 +26,7 @@ class Summary:
         self.set_aside_messages = 0
         self.allowed = 0
         self.with_warnings = 0
+        self.obfuscated = 0
         self.messages = 0
         self.interrupted = False
 
@@ -48,6 +49,8 @@ class Summary:
             self.allowed += 1
         if result.warnings:
             self.with_warnings += 1
+        if result.obfuscated:
+            self.obfuscated += 1
 
     @property
     def errors(self) -> int:
@@ -78,6 +81,7 @@ class Summary:
             "set_aside_messages": self.set_aside_messages,
             "allowed": self.allowed,
             "with_warnings": self.with_warnings,
+            "obfuscated": self.obfuscated,
         }
 
 
@@ -126,6 +130,9 @@ def render_summary(summary: Summary) -> list[str]:
     if summary.set_aside_lines:
         lines += ["", f"Quoted replies and signatures set aside: {summary.set_aside_lines:,} lines "
                       f"in {summary.set_aside_messages:,} message(s)"]
+    if summary.obfuscated:
+        lines += ["", f"Obfuscated: {_count(summary.obfuscated, 'message')} hid flagged words with invisible "
+                      "characters, look-alike letters, digits or spaced-out letters (coach check --explain shows how)"]
     if summary.with_warnings:
         lines += [f"Read with a warning (e.g. invalid UTF-8 replaced): {summary.with_warnings:,} message(s)"]
     if summary.errors:
@@ -145,6 +152,8 @@ def attention_line(result: ScreenResult) -> str:
     if result.first:
         excerpt = _excerpt(result.first.text)
         what += f': "{excerpt}" ({result.first.rule}, {result.first.severity}, line {result.first.line})'
+    if result.obfuscated:
+        what += "  [obfuscated]"
     parts.append(what)
     return "  ".join(parts)
 

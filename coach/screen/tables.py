@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ConfigDict
 
+from coach.inputs import DecodedLines
 from coach.screen.model import RawItem
 
 Notice = Callable[[str], None]
@@ -25,7 +26,6 @@ SUBJECT_NAMES = ("subject", "title", "onderwerp", "titel")
 #: Our own report's first columns: a report left in a folder is not an export to screen.
 REPORT_COLUMNS = ("index", "id", "source", "sender", "subject", "verdict", "reason")
 
-_UTF8_BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", ";", "\t", "|")
 _MAX_FIELD_CHARS = 16 * 1024 * 1024
 
@@ -124,35 +124,6 @@ def _message_text(subject: str | None, text: str) -> str:
     return f"{subject}\n\n{text}" if subject and subject.strip() else text
 
 
-class _DecodedLines:
-    """Lines of a binary stream as text; remembers invalid UTF-8 and bytes since the last record."""
-
-    def __init__(self, stream: BinaryIO):
-        self._stream = stream
-        self.invalid = False
-        self.nbytes = 0
-        self._first = True
-
-    def __iter__(self) -> Iterator[str]:
-        for raw in self._stream:
-            self.nbytes += len(raw)
-            if self._first:
-                self._first = False
-                if raw.startswith(_UTF8_BOM):
-                    raw = raw[len(_UTF8_BOM):]
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError:
-                self.invalid = True
-                yield raw.decode("utf-8", "replace")
-
-    def take(self) -> tuple[bool, int]:
-        """Invalid-UTF-8 flag and byte count of the record just read; resets both."""
-        result = (self.invalid, self.nbytes)
-        self.invalid, self.nbytes = False, 0
-        return result
-
-
 def _delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
@@ -166,7 +137,9 @@ def is_report_header(columns: list[str]) -> bool:
 def read_csv(stream: BinaryIO, path: str, named: FieldNames, notice: Notice) -> Iterator[RawItem]:
     """One raw item per data row; row numbers count the header as row 1, as a spreadsheet does."""
     csv.field_size_limit(_MAX_FIELD_CHARS)
-    lines = _DecodedLines(stream)
+    lines = DecodedLines(stream)
+    if lines.encoding:
+        notice(f"{path}: read as {lines.encoding} (not UTF-8)")
     line_iter = iter(lines)
     first = next(line_iter, None)
     if first is None:
@@ -206,11 +179,11 @@ def read_csv(stream: BinaryIO, path: str, named: FieldNames, notice: Notice) -> 
         except StopIteration:
             return
         except csv.Error as exc:
-            invalid, nbytes = lines.take()
+            _warning, nbytes = lines.take()
             yield RawItem(kind="error", source=f"{path}:{row_number}", id=f"{path}:{row_number}",
                           origin=path, error=f"broken row: {exc}", nbytes=nbytes)
             continue
-        invalid, nbytes = lines.take()
+        warning, nbytes = lines.take()
         if not row:
             continue  # a blank line is no record
         source = f"{path}:{row_number}"
@@ -227,7 +200,7 @@ def read_csv(stream: BinaryIO, path: str, named: FieldNames, notice: Notice) -> 
             kind="text", source=source, id=id_value or source, origin=path,
             text=_message_text(cell(columns.subject), cell(columns.text) or ""),
             sender=_sender_of(cell(columns.sender)), subject=cell(columns.subject) or None,
-            warnings=("invalid UTF-8 replaced",) if invalid else (), nbytes=nbytes,
+            warnings=(warning,) if warning else (), nbytes=nbytes,
         )
 
 
@@ -246,22 +219,19 @@ def _lookup(obj: dict[str, Any], name: str) -> Any:
 def read_jsonl(stream: BinaryIO, path: str, named: FieldNames, notice: Notice) -> Iterator[RawItem]:
     """One raw item per non-blank line; ids fall back to ``path:line``."""
     columns: Columns | None = None
-    for line_number, raw in enumerate(stream, 1):
+    lines = DecodedLines(stream)
+    if lines.encoding:
+        notice(f"{path}: read as {lines.encoding} (not UTF-8)")
+    for line_number, line in enumerate(lines, 1):
         source = f"{path}:{line_number}"
-        if line_number == 1 and raw.startswith(_UTF8_BOM):
-            raw = raw[len(_UTF8_BOM):]
-        if not raw.strip():
+        warning, nbytes = lines.take()
+        if not line.strip():
             continue
-        warnings: tuple[str, ...] = ()
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            line = raw.decode("utf-8", "replace")
-            warnings = ("invalid UTF-8 replaced",)
+        warnings = (warning,) if warning else ()
 
         def error(reason: str) -> RawItem:
             return RawItem(kind="error", source=source, id=source, origin=path, error=reason,
-                           nbytes=len(raw))
+                           nbytes=nbytes)
 
         try:
             obj = json.loads(line)
@@ -307,5 +277,5 @@ def read_jsonl(stream: BinaryIO, path: str, named: FieldNames, notice: Notice) -
         yield RawItem(
             kind="text", source=source, id=id_value or source, origin=path,
             text=_message_text(subject, str(text)), sender=_sender_of(field(columns.sender)),
-            subject=subject or None, warnings=warnings, nbytes=len(raw),
+            subject=subject or None, warnings=warnings, nbytes=nbytes,
         )

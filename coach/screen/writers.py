@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +27,7 @@ TEMP_PREFIX = ".coach-screen-"
 COLUMNS = (
     "index", "id", "source", "sender", "subject", "verdict", "reason", "categories", "flags",
     "first_rule", "first_category", "first_severity", "first_line", "first_text", "first_message",
-    "set_aside_lines", "language", "mode", "warnings", "allowed_by",
+    "set_aside_lines", "language", "mode", "warnings", "allowed_by", "obfuscated",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -54,7 +56,25 @@ def report_row(result: ScreenResult) -> dict[str, Any]:
         "mode": result.mode,
         "warnings": list(result.warnings),
         "allowed_by": result.allowed_by,
+        "obfuscated": result.obfuscated,
     }
+
+
+class ReportWriteError(OSError):
+    """A report could not be written; ``str(e)`` is one line naming the file and the reason."""
+
+
+def describe_write_error(target: str, exc: OSError) -> str:
+    if isinstance(exc, ReportWriteError):
+        return str(exc)
+    reasons = {
+        errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
+        errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only", errno.EPIPE: "the reader went away (broken pipe)",
+        errno.ENOENT: "the folder does not exist",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"cannot write {'to standard output' if target == '-' else target}: {reason}"
 
 
 class AtomicFile:
@@ -62,7 +82,9 @@ class AtomicFile:
 
     Until ``commit()`` the data lives in a hidden temporary file beside the target; ``discard()``
     (or leaving the ``with`` block through an exception) removes it and leaves any earlier
-    file of that name untouched. ``-`` writes to standard output instead.
+    file of that name untouched. ``-`` writes to standard output instead, and a target that
+    exists but is no regular file (``/dev/null``, a named pipe) is written directly: a device
+    cannot be replaced, and must not be. Failures raise ReportWriteError with one line.
     """
 
     def __init__(self, target: str, *, encoding: str = "utf-8", newline: str | None = None):
@@ -72,15 +94,30 @@ class AtomicFile:
         if target == "-":
             self.stream = sys.stdout
             return
-        directory = os.path.dirname(os.path.abspath(target))
-        handle, self._temp = tempfile.mkstemp(
-            prefix=TEMP_PREFIX + os.path.basename(target) + ".", suffix=".tmp", dir=directory,
-        )
+        try:
+            if _is_special(target):
+                self.stream = io.open(target, "w", encoding=encoding, newline=newline)
+                return
+            directory = os.path.dirname(os.path.abspath(target))
+            handle, self._temp = tempfile.mkstemp(
+                prefix=TEMP_PREFIX + os.path.basename(target) + ".", suffix=".tmp", dir=directory,
+            )
+        except OSError as exc:
+            raise ReportWriteError(describe_write_error(target, exc)) from None
         self.stream = io.open(handle, "w", encoding=encoding, newline=newline)
 
     def commit(self) -> None:
+        try:
+            self._commit()
+        except OSError as exc:
+            self.discard()
+            raise ReportWriteError(describe_write_error(self.target, exc)) from None
+
+    def _commit(self) -> None:
         if self._temp is None:
             self.stream.flush()
+            if self.stream is not sys.stdout:
+                self.stream.close()
             return
         self.stream.flush()
         os.fsync(self.stream.fileno())
@@ -94,9 +131,16 @@ class AtomicFile:
 
     def discard(self) -> None:
         if self._temp is None:
+            if self.stream is not sys.stdout and not self.stream.closed:
+                try:
+                    self.stream.close()
+                except OSError:
+                    pass  # e.g. the unwritable rest of a buffer for /dev/full
             return
         try:
             self.stream.close()
+        except OSError:
+            pass
         finally:
             try:
                 os.unlink(self._temp)
@@ -152,6 +196,15 @@ class ReportWriter:
 
     def discard(self) -> None:
         self.file.discard()
+
+
+def _is_special(target: str) -> bool:
+    """Does ``target`` exist as something other than a regular file (a device, a pipe)?"""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _csv_cell(value: Any) -> str:

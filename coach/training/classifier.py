@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 from coach.engine import Engine
 from coach.evaluation import read_corpus
 from coach.nlp.features import feature_words
+from coach.normalise import normalise
 from coach.report import Language
 from coach.paths import PROJECT_ROOT, classifier_dir
 from coach.report import FLAG_CATEGORIES
@@ -52,7 +53,8 @@ def training_items(lang: str):
 def featurise(items, lang: str):
     """(feature words, labels, source) for each (text, labels, source): what the model reads."""
     engine = Engine(classifier=False)
-    docs = engine.pipeline(Language(lang)).pipe(text for text, _, _ in items)
+    # The engine reads texts normalised (hidden characters, look-alikes undone): so does training.
+    docs = engine.pipeline(Language(lang)).pipe(normalise(text).text for text, _, _ in items)
     return [(feature_words(doc), labels, source) for doc, (_, labels, source) in zip(docs, items)]
 
 

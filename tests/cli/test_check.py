@@ -141,10 +141,19 @@ def test_missing_path_and_directory(tmp_path, capsys):
     assert len(reports_of(out)) == 1
 
 
-def test_invalid_utf8_is_replaced_and_said(tmp_path, capsys):
-    path = write(tmp_path, "latin1.txt", "Caf\xe9 morgen? Word lid van onze club!".encode("latin-1"))
+def test_windows_1252_is_read_intact_and_said(tmp_path, capsys):
+    path = write(tmp_path, "latin1.txt", "Caf\xe9 morgen? Word lid van onze club! Prijs \u20ac 50.".encode("cp1252"))
     code, out, err = run_check(capsys, str(path), "--format", "json")
-    assert "invalid UTF-8" in err and str(path) in err
+    assert err == f"coach: {path}: read as Windows-1252 (not UTF-8)\n"
+    [report] = reports_of(out)
+    assert report["source"] == str(path)
+    assert [f["text"] for f in report["findings"] if f["rule"] == "nl-become-member"] == ["Word lid van onze"]
+
+
+def test_bytes_that_fit_no_encoding_are_replaced_and_said(tmp_path, capsys):
+    path = write(tmp_path, "broken.txt", b"Word lid van onze club! \x81\x8d\x90\x9d kapot")
+    code, out, err = run_check(capsys, str(path), "--format", "json")
+    assert "invalid UTF-8 at byte 24" in err and str(path) in err
     assert reports_of(out)[0]["source"] == str(path)
 
 

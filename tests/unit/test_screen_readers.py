@@ -171,11 +171,23 @@ def test_csv_with_bom_semicolons_and_dutch_column_names():
     ]
 
 
-def test_csv_row_with_invalid_utf8_is_read_with_a_warning():
-    items = items_of(FORMATS / "latin1-export.csv")
-    assert items[0].warnings == ()
-    assert items[1].warnings == ("invalid UTF-8 replaced",)
-    assert items[1].text == "Caf\ufffd De Haven, donderdag"
+def test_csv_exported_in_windows_1252_is_read_intact_and_the_encoding_told():
+    notices = []
+    items = items_of(FORMATS / "latin1-export.csv", notices=notices)
+    assert [item.warnings for item in items] == [(), ()]
+    assert items[1].text == "Café De Haven, donderdag"
+    assert f"{FORMATS / 'latin1-export.csv'}: read as Windows-1252 (not UTF-8)" in notices
+
+
+def test_a_windows_1252_row_late_in_a_utf8_export_is_read_as_such_and_bad_bytes_replaced(tmp_path):
+    export = tmp_path / "late.csv"
+    filler = "".join(f"{n},Gewoon een bericht in UTF-8 met één accent\n" for n in range(3000))
+    export.write_bytes(("id,text\n" + filler).encode("utf-8") + "3001,Caf\xe9 voor €5\n".encode("cp1252")
+                       + b"3002,kapot \x81\x8d bytes\n")
+    items = items_of(export)
+    assert items[-2].text == "Café voor €5" and items[-2].warnings == ("not UTF-8; read as Windows-1252",)
+    assert items[-1].text == "kapot \ufffd\ufffd bytes" and items[-1].warnings == ("invalid UTF-8 replaced",)
+    assert items[0].warnings == () and items[0].text.endswith("één accent")
 
 
 def test_named_fields_override_the_guess_and_a_missing_one_is_an_error():
@@ -224,7 +236,8 @@ def test_non_utf8_text_file_is_read_with_a_warning_and_a_binary_one_is_an_error(
     [item] = items_of(FORMATS / "latin1.txt")
     assert item.kind == "text"
     assert item.id == str(FORMATS / "latin1.txt")
-    assert "invalid UTF-8" in item.warnings[0]
+    assert item.warnings == ("read as Windows-1252 (not UTF-8)",)
+    assert item.text.startswith("Café De Haven")
     binary = tmp_path / "photo.txt"
     binary.write_bytes(b"\x89PNG\x00\x00\x00")
     [error] = items_of(binary)
