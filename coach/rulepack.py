@@ -81,10 +81,21 @@ def builtin_pack_paths(lang: str) -> list[Path]:
     return sorted((rules_dir() / lang).glob("*.yaml"))
 
 
+#: The tokenizer of a pipeline being built, per language: phrases are split with it.
+_TOKENIZERS: dict[str, Callable] = {}
+
+
+def use_tokenizer(lang: str, tokenizer: Callable) -> None:
+    """Split phrase words with this tokenizer (the pipeline's own) rather than building one."""
+    if lang not in _TOKENIZERS:
+        _TOKENIZERS[lang] = tokenizer
+        word_splitter.cache_clear()
+
+
 @lru_cache(maxsize=4)
 def word_splitter(lang: str) -> Callable[[str], list[str]]:
     """Split a phrase word the way the pipeline's tokenizer will split the text."""
-    tokenizer = spacy.blank(lang).tokenizer
+    tokenizer = _TOKENIZERS.get(lang) or spacy.blank(lang).tokenizer
 
     def split(word: str) -> list[str]:
         return [t.text for t in tokenizer(word)] or [word]

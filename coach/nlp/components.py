@@ -35,7 +35,7 @@ from coach.nlp.view import build_view, doc_view
 from coach.kinds.matching import DEFAULT_GAP
 from coach.report import Category, Scores
 from coach.profile import load_profile
-from coach.rulepack import RuleSet, load_rules, word_splitter
+from coach.rulepack import RuleSet, load_rules, use_tokenizer, word_splitter
 
 register_extensions()
 
@@ -146,6 +146,7 @@ class Lemmatizer:
 @Language.factory("coach_acts", default_config={"lang": "nl"}, assigns=["doc._.coach_classes", "doc._.coach_acts"],
                   requires=["token.lemma", "token.is_sent_start"])
 def make_act_tagger(nlp: Language, name: str, lang: str) -> "Acts":
+    use_tokenizer(lang, nlp.tokenizer)
     return Acts(nlp, lang)
 
 
@@ -182,6 +183,7 @@ class Acts:
 @Language.factory("coach_rules", default_config={"lang": "nl", "extra_packs": [], "builtin": True},
                   assigns=["doc._.coach_candidates", "doc._.coach_cues"], requires=["doc._.coach_acts"])
 def make_rule_matcher(nlp: Language, name: str, lang: str, extra_packs: list[str], builtin: bool) -> "RuleMatcher":
+    use_tokenizer(lang, nlp.tokenizer)
     return RuleMatcher(nlp, load_rules(lang, extra_packs, builtin))
 
 
@@ -404,8 +406,14 @@ class Classifier:
         from coach.paths import classifier_dir
 
         path = classifier_dir(lang)
-        self.model = spacy.load(path)
-        self.textcat = self.model.get_pipe("textcat_multilabel")
+        # The model reads feature words, never raw text: a blank multi-language pipeline (no
+        # tokenizer exceptions to build) holds it, which keeps cold starts short.
+        settings = spacy.util.load_config(path / "config.cfg")["components"]["textcat_multilabel"]
+        self.model = spacy.blank("xx")
+        self.textcat = self.model.add_pipe(
+            "textcat_multilabel", config={k: v for k, v in settings.items() if k != "factory"}
+        )
+        self.textcat.from_disk(path / "textcat_multilabel", exclude=["vocab"])
         self.thresholds: dict[str, float] = json.loads((path / "coach.json").read_text(encoding="utf-8"))["thresholds"]
 
     def __call__(self, doc: Doc) -> Doc:

@@ -29,7 +29,11 @@ def feature_words(doc: Doc, start: int = 0, end: int | None = None) -> list[str]
         if s < start or s >= end:
             continue
         words.append(SENTENCE_MARK)
-        words.extend(f"act:{a}" for a in sorted(acts[k])) if k < len(acts) else None
+        sentence_acts = sorted(acts[k]) if k < len(acts) else []
+        words.extend(f"act:{a}" for a in sentence_acts)
+        # Act x class pairs, the frame rules' own vocabulary: "request+meeting".
+        present = sorted({name for i in range(s, e) for name in by_token.get(i, ())})
+        words.extend(f"{a}+{c[4:]}" for a in sentence_acts for c in present)
         for i in range(s, e):
             words.extend(by_token.get(i, ()))
             if not view.skip[i] or view.lowers[i] == "?":

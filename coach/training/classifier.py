@@ -126,8 +126,22 @@ def _share(flags: list[bool]) -> float:
     return sum(flags) / len(flags) if flags else 0.0
 
 
+def average_precision(scored, label: str) -> float:
+    """Held-out average precision of one label: its ranking quality, whatever the threshold."""
+    ranked = sorted(scored, key=lambda item: -item[0][label])
+    positives = sum(1 for _, labels in ranked if label in labels)
+    hits, total = 0, 0.0
+    for rank, (_, labels) in enumerate(ranked, 1):
+        if label in labels:
+            hits += 1
+            total += hits / rank
+    return total / positives if positives else 0.0
+
+
 def report_curve(scored) -> None:
     """Held-out precision and recall at a few thresholds, so a retrain shows what it gives."""
+    print("  held-out average precision: " + ", ".join(
+        f"{label} {average_precision(scored, label):.3f}" for label in LABELS))
     for label in LABELS:
         points = []
         for threshold in (0.3, 0.5, 0.7, 0.9):
