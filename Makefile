@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test fuzz bench eval models clean
+.PHONY: run test fuzz bench eval models wheel-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { $(PYTHON) -m pip install --user --quiet virtualenv && $(PYTHON) -m virtualenv $(VENV); }
@@ -35,6 +35,10 @@ eval: $(STAMP)
 # Retrain the second-opinion classifier (fixed seed) from the labelled corpora; no download.
 models: $(STAMP)
 	$(BIN)/python -m coach.training.classifier nl en
+
+# Install the built wheel (not editable) into a fresh venv and run a check with it.
+wheel-check:
+	tools/wheel_check.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info
