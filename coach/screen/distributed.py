@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import distributed
 from distributed import Client, Future, LocalCluster, as_completed
@@ -48,6 +49,9 @@ CONNECT_TIMEOUT = "10s"
 #: dies is not a retry: its partitions go to the other workers, up to the scheduler's
 #: ``distributed.scheduler.allowed-failures`` (3) deaths per partition.
 TASK_RETRIES = 2
+
+if TYPE_CHECKING:
+    from coach.engine import Engine
 
 Notice = Callable[[str], None]
 
@@ -83,7 +87,9 @@ class PartitionOutcome(BaseModel):
     unreadable: list[Unreadable] = []
     #: The worker could not screen at all (its engine did not start, or it runs another coach).
     problem: str | None = None
+    #: Wall and CPU time the worker spent on it (for benchmarks/screen_dask_bench.py).
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
 
 def new_job(policy: Policy, settings: ScreenSettings, named: FieldNames, batch_size: int) -> ScreenJob:
@@ -98,9 +104,6 @@ def new_job(policy: Policy, settings: ScreenSettings, named: FieldNames, batch_s
 # --- on the workers ----------------------------------------------------------------------------
 
 _fingerprint: str | None = None
-#: One engine per worker process, shared by the tasks it runs (one at a time).
-_engine_lock = threading.Lock()
-_engine_state: dict[str, object] = {}
 
 
 def installation_fingerprint() -> str:
@@ -112,28 +115,44 @@ def installation_fingerprint() -> str:
         digest = hashlib.sha256()
         for root in (Path(__file__).resolve().parents[1], rules_dir(), models_dir()):
             for path in sorted(root.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                    digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+                relative = path.relative_to(root)
+                # A wheel's coach/_data is rules/ and models/ again, counted from rules_dir() and models_dir().
+                if (path.is_file() and "__pycache__" not in relative.parts and path.suffix != ".pyc"
+                        and relative.parts[0] != "_data"):
+                    digest.update(str(relative).encode() + b"\0" + path.read_bytes())
         _fingerprint = digest.hexdigest()
     return _fingerprint
 
 
-def _screener(job: ScreenJob) -> BatchScreener:
-    """This process's engine for the job's rule packs; built anew after RENEW_AFTER_MESSAGES."""
-    key = job.packs_digest
-    engine = _engine_state.get("engine")
-    if engine is None or _engine_state.get("key") != key or _engine_state["screened"] >= RENEW_AFTER_MESSAGES:  # type: ignore[operator]
-        from coach.engine import Engine
+class _WorkerEngine:
+    """The engine of this worker process, kept between tasks and used by one task at a time.
 
-        engine = Engine(extra_packs=list(job.packs))
-        engine.warm_up()  # a broken pack shows here, not as an error on every message
-        _engine_state.update(engine=engine, key=key, screened=0)
-    return BatchScreener(engine, job.policy, job.settings)  # type: ignore[arg-type]
+    It is built again for other rule packs, and after RENEW_AFTER_MESSAGES messages, as the
+    local runner renews its engines: its vocabulary grows with every new word it sees.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.engine: Engine | None = None
+        self.packs_digest: str | None = None
+        self.screened = 0
+
+    def screener(self, job: ScreenJob) -> BatchScreener:
+        if self.engine is None or self.packs_digest != job.packs_digest or self.screened >= RENEW_AFTER_MESSAGES:
+            from coach.engine import Engine
+
+            engine = Engine(extra_packs=list(job.packs))
+            engine.warm_up()  # a broken pack shows here, not as an error on every message
+            self.engine, self.packs_digest, self.screened = engine, job.packs_digest, 0
+        return BatchScreener(self.engine, job.policy, job.settings)
+
+
+_worker_engine = _WorkerEngine()
 
 
 def screen_partition(partition: Partition, job: ScreenJob) -> PartitionOutcome:
     """Read one partition where it lies and screen it (a Dask task)."""
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     if installation_fingerprint() != job.fingerprint:
         return PartitionOutcome(problem=(
             f"the worker at {_worker_address()} runs another coach than this machine (its code, rule "
@@ -141,9 +160,9 @@ def screen_partition(partition: Partition, job: ScreenJob) -> PartitionOutcome:
     notices: list[str] = []
     unreadable: list[Unreadable] = []
     results: list[ScreenResult] = []
-    with _engine_lock:
+    with _worker_engine.lock:
         try:
-            screener = _screener(job)
+            screener = _worker_engine.screener(job)
         except CoachError as exc:
             return PartitionOutcome(problem=str(exc))
         except OSError as exc:
@@ -151,9 +170,9 @@ def screen_partition(partition: Partition, job: ScreenJob) -> PartitionOutcome:
         items = read_partition(partition, job.named, notices.append, unreadable.append)
         for batch in batches(items, job.batch_size):
             results.extend(screener.screen(batch))
-        _engine_state["screened"] = int(_engine_state["screened"]) + len(results)  # type: ignore[call-overload]
+        _worker_engine.screened += len(results)
     return PartitionOutcome(results=results, notices=notices, unreadable=unreadable,
-                            seconds=time.monotonic() - started)
+                            seconds=time.monotonic() - started, cpu_seconds=time.process_time() - cpu_started)
 
 
 def _worker_address() -> str:
@@ -202,6 +221,8 @@ class DaskScreening:
         self.job = job
         self.partition_bytes = partition_bytes
         self.on_partition = on_partition or (lambda _nbytes: None)
+        #: Called with every partition's outcome as it is emitted (benchmarks read its timings).
+        self.on_outcome: Callable[[PartitionOutcome], None] = lambda _outcome: None
         self.on_problem = on_problem or (lambda _text: None)
         self.client: Client | None = None
         self.cluster: LocalCluster | None = None
@@ -336,6 +357,7 @@ class DaskScreening:
                             f"a Dask worker cannot read {problem.path} ({problem.reason}); inputs must be "
                             "readable at the same path on every worker (shared storage)")
                 self.on_partition(partition.nbytes)
+                self.on_outcome(outcome)
                 for result in outcome.results:
                     index += 1
                     yield result.model_copy(update={"index": index})

@@ -83,7 +83,7 @@ class FileSlice(_Frozen):
 
     def describe(self) -> str:
         unit = "rows" if self.format == "csv" else "lines"
-        return f"{self.path} {unit} {self.first_line:,}-{self.last_line:,}"
+        return f"{self.path} {unit} {self.first_line}-{self.last_line}"
 
 
 Partition = FileGroup | FileSlice
