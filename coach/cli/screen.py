@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -14,13 +15,13 @@ from coach.cli.options import LANG_CHOICES, MODE_CHOICES, add_time_limit_option,
 from coach.errors import CoachError
 from coach.report import Mode
 from coach.screen.board import BoardReport
-from coach.screen.model import RawItem
+from coach.screen.model import RawItem, ScreenResult
 from coach.screen.policy import DEFAULT_POLICY_NAME, check_rule_names, find_policy, load_policy
 from coach.screen.progress import ProgressBar
 from coach.screen.runner import (
     DEFAULT_BATCH_SIZE, BatchScreener, Runner, ScreenSettings, WorkerCrashed, default_jobs,
 )
-from coach.screen.sources import FORMATS, STDIN, plan_inputs, read_inputs
+from coach.screen.sources import FORMATS, STDIN, InputPlan, plan_inputs, read_inputs
 from coach.screen.summary import Summary, attention_line, render_summary
 from coach.screen.tables import FieldNames
 from coach.screen.writers import REPORT_FORMATS, ReportWriter, describe_write_error, format_for
@@ -48,6 +49,7 @@ exit status:
 examples:
   coach screen exports/ --report review.csv
   coach screen list.mbox posts.csv --policy board.yaml --report out.jsonl --board board.html
+  coach screen /shared/exports --dask tcp://scheduler:8786 --report out.jsonl
   cat post.txt | coach screen -
 """
 
@@ -106,6 +108,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "i.e. review, block and error)")
     parser.add_argument("--quiet", "-q", action="store_true",
                         help="no progress bar and no notes about columns or ignored files")
+    # --- coach screen on a Dask cluster (the [dask] extra) ---
+    parser.add_argument("--dask", metavar="ADDRESS",
+                        help="screen on a Dask cluster: a scheduler address (tcp://host:8786) or "
+                             "scheduler file, or local[:N] for N worker processes on this machine; "
+                             "the inputs must be readable at the same path on every worker")
+    parser.add_argument("--partition-kb", type=int, metavar="N", default=None,
+                        help="with --dask: split inputs into partitions of about N kB (default: "
+                             "a quarter of the input per worker, 1-16 MB)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
         settings = ScreenSettings(mode=mode, lang=args.lang or policy.lang,
                                   full_reports=format_for(args.report or "", args.format) == "json",
                                   time_limit=args.time_limit)
-        engine = _warm_engine(policy.pack_paths)
+        # With --dask, the workers build the engines.
+        engine = None if args.dask else _warm_engine(policy.pack_paths)
         check_rule_names(policy, known_rule_ids(policy.pack_paths))
     except CoachError as exc:
         error_line(str(exc))
@@ -168,11 +179,22 @@ def run(args: argparse.Namespace) -> int:
             yield item
 
     writing = args.report
-    try:
+
+    @contextmanager
+    def local_results() -> Iterator[Iterator[ScreenResult]]:
         with Runner(screener, jobs=jobs, batch_size=args.batch_size,
-                    new_engine=lambda: _warm_engine(policy.pack_paths), quiet=progress.paused) as runner, \
-                progress:
-            for result in runner.results(counted(read_inputs(plan, named, notice))):
+                    new_engine=lambda: _warm_engine(policy.pack_paths), quiet=progress.paused) as runner:
+            yield runner.results(counted(read_inputs(plan, named, notice)))
+
+    stopped: tuple[type[Exception], ...] = ()  # a cluster run that ends half-way
+    if args.dask:
+        from coach.screen.distributed import ScreeningStopped
+
+        stopped = (ScreeningStopped,)
+    try:
+        with (_dask_results(args, plan, policy, settings, named, progress, notice) if args.dask
+              else local_results()) as results, progress:
+            for result in results:
                 summary.add(result)
                 writing = args.report
                 if writer:
@@ -200,6 +222,15 @@ def run(args: argparse.Namespace) -> int:
         _discard(writer, board)
         error_line(f"{exc}; no report was written")
         return EXIT_INPUT
+    except stopped as exc:
+        summary.interrupted = True
+        _discard(writer, board)
+        _print_summary(summary, out, time.monotonic() - started)
+        error_line(f"{exc}; no report was written")
+        return EXIT_INPUT
+    except CoachError as exc:  # the cluster could not be used; nothing was screened
+        _discard(writer, board)
+        error_line(str(exc))
     except OSError as exc:
         _discard(writer, board)
         if isinstance(exc, BrokenPipeError) and (writing or STDIN) == STDIN:
@@ -226,6 +257,23 @@ def known_rule_ids(packs: list[Path]) -> set[str]:
     return {rule.id for lang in LANGUAGES for rule in load_rules(lang, packs).rules}
 
 
+@contextmanager
+def _dask_results(args: argparse.Namespace, plan: InputPlan, policy, settings: ScreenSettings,
+                  named: FieldNames, progress: ProgressBar, notice) -> Iterator[Iterator[ScreenResult]]:
+    """Results of a run on the Dask cluster ``--dask`` names (coach.screen.distributed)."""
+    from coach.screen.distributed import DaskScreening, new_job
+
+    job = new_job(policy, settings, named, args.batch_size)
+    partition_bytes = args.partition_kb * 1024 if args.partition_kb else None
+    with DaskScreening(args.dask, job, partition_bytes=partition_bytes, on_partition=progress.read,
+                       on_problem=error_line) as screening:
+        size = screening.target_bytes(plan)
+        shown = f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(1, size // 1024)} kB"
+        notice(f"screening on the Dask cluster at {screening.where()} ({screening.workers()} worker threads, "
+               f"partitions of about {shown})")
+        yield screening.results(plan, notice)
+
+
 def _warm_engine(packs: list[Path]) -> "Engine":
     from coach.engine import Engine  # spaCy loads only when a command needs it
 
@@ -235,6 +283,12 @@ def _warm_engine(packs: list[Path]) -> "Engine":
 
 
 def _usage_problem(args: argparse.Namespace) -> str | None:
+    if args.dask:
+        problem = _dask_usage_problem(args)
+        if problem:
+            return problem
+    elif args.partition_kb is not None:
+        return "--partition-kb needs --dask"
     if args.jobs is not None and args.jobs < 1:
         return "--jobs must be 1 or more"
     if args.batch_size < 1:
@@ -289,6 +343,21 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
+
+
+def _dask_usage_problem(args: argparse.Namespace) -> str | None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError as error:
+        missing = (error.name or "dask").split(".")[0]
+        return f"coach screen --dask needs the dask extra ({missing} is missing): pip install 'coach[dask]'"
+    if args.jobs is not None:
+        return "--jobs does not apply with --dask: the cluster's workers screen (local:N starts N of them)"
+    if not args.paths or STDIN in args.paths:
+        return "--dask reads files where the workers run: give files or folders, not standard input"
+    if args.partition_kb is not None and args.partition_kb < 1:
+        return "--partition-kb must be 1 or more"
+    return None
 
 
 def _discard(*writers: object) -> None:
