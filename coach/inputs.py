@@ -16,7 +16,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -280,6 +280,29 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
+class _LineFeed(io.RawIOBase):
+    """Lines given one by one (a byte range of a file, a partition) read as a stream.
+
+    Each read gives at most the rest of one line, so the lines are pulled as they are read,
+    not ahead: whoever feeds them can tell where the reader is.
+    """
+
+    def __init__(self, lines: Iterable[bytes]):
+        self._lines = iter(lines)
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        if not self._pending:
+            self._pending = memoryview(next(self._lines, b""))
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+
 class DecodedLines:
     """Lines of a binary stream as text, in the encoding its first 64 KB show.
 
@@ -289,9 +312,16 @@ class DecodedLines:
     not UTF-8, for a note to the user.
     """
 
-    def __init__(self, stream: BinaryIO):
-        head = stream.read(STREAM_SNIFF_BYTES)
-        self._stream = io.BufferedReader(_Prefixed(head, stream))
+    def __init__(self, stream: BinaryIO | Iterable[bytes]):
+        if not hasattr(stream, "read"):
+            # Lines fed one by one: the encoding is judged on the first of them, so that no
+            # line is pulled before the reader gets to it.
+            stream = _LineFeed(stream)  # type: ignore[arg-type]
+            head = stream.read(STREAM_SNIFF_BYTES)
+            self._stream = io.BufferedReader(_Prefixed(head, stream), buffer_size=1)
+        else:
+            head = stream.read(STREAM_SNIFF_BYTES)
+            self._stream = io.BufferedReader(_Prefixed(head, stream))
         found = sniff_encoding(head, complete=False)
         self._encoding = found or UTF8
         self.encoding: str | None = None if (found is None or found.is_utf8) else found.label

@@ -231,6 +231,7 @@ def run(args: argparse.Namespace) -> int:
     except CoachError as exc:  # the cluster could not be used; nothing was screened
         _discard(writer, board)
         error_line(str(exc))
+        return EXIT_INPUT
     except OSError as exc:
         _discard(writer, board)
         if isinstance(exc, BrokenPipeError) and (writing or STDIN) == STDIN:

@@ -142,10 +142,10 @@ def test_a_path_the_workers_cannot_read_is_one_line_and_the_rest_is_reported(org
                         "coach: " + UNREADABLE.format(path="inbox/mail/welcome.eml")]
     rows = [json.loads(line) for line in (organiser / "r.jsonl").read_text().splitlines()]
     lost = [(r["id"], r["reason"]) for r in rows if r["source"] in ("inbox/big.mbox", "inbox/mail/welcome.eml")]
-    assert lost == [("inbox/big.mbox", "cannot be read: No such file or directory"),
-                    ("inbox/mail/welcome.eml", "cannot be read: No such file or directory")]
+    assert lost == [("inbox/big.mbox", "vanished after it was listed; not screened"),
+                    ("inbox/mail/welcome.eml", "vanished after it was listed; not screened")]
     assert len(rows) == 13 + 1 + 81 + 81  # every other message is there, and one row for the mbox
-    assert "ERROR   inbox/big.mbox  cannot be read: No such file or directory" in out
+    assert "ERROR   inbox/big.mbox  vanished after it was listed; not screened" in out
 
 
 def test_a_broken_house_pack_stops_the_run_with_the_line_a_local_run_gives(organiser, cluster, capsys):

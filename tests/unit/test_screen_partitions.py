@@ -157,4 +157,4 @@ def test_a_file_the_worker_cannot_open_is_named_and_its_rows_accounted_for(trick
     unreadable.clear()
     items = list(read_partition(group, FieldNames(), print, unreadable.append))
     assert [u.path for u in unreadable] == ["in/note.txt"]
-    assert [(i.source, i.error) for i in items] == [("in/note.txt", "no such file")]
+    assert [(i.source, i.error) for i in items] == [("in/note.txt", "vanished after it was listed; not screened")]
