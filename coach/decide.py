@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
 from spacy.language import Language as SpacyLanguage
 from spacy.tokens import Doc
 
 from coach.guidelines import load_catalogue
-from coach.kinds import ContextOptions, FrameRule, RuleBase
+from coach.kinds import ContextOptions, FrameRule
+from coach.nlp.candidates import Candidate
 from coach.modes import severity_in_mode
 from coach.nlp.view import doc_view
 from coach.report import (
@@ -48,23 +49,6 @@ MODEL_SUGGESTIONS = {
 }
 
 
-@dataclass
-class Judged:
-    """A standing match with the severity and message it ends up with."""
-
-    rule: RuleBase
-    start: int
-    end: int
-    start_char: int
-    end_char: int
-    severity: Severity
-    message: str
-
-    @property
-    def category(self) -> Category:
-        return self.rule.category
-
-
 def decide(doc: Doc, nlp: SpacyLanguage, *, source: str, language: Language, mode: Mode,
            detected: bool) -> Report:
     """The report of an analysed Doc; ``nlp`` is the pipeline that made it (rules, context, model)."""
@@ -81,10 +65,8 @@ def decide(doc: Doc, nlp: SpacyLanguage, *, source: str, language: Language, mod
                     text=text[c.start_char:c.end_char], reason=c.suppressed)
         for c in candidates if c.suppressed
     ]
-    standing = [
-        Judged(c.rule, c.start, c.end, c.start_char, c.end_char, c.severity, c.message)
-        for c in candidates if not c.suppressed
-    ]
+    # Copies: the Doc keeps what the pipeline found; severities change only here.
+    standing = [replace(c) for c in candidates if not c.suppressed]
     # Asks and gives are counted per passage, before any severity changes.
     asks = [j for j in without_overlaps(standing) if j.category is Category.TAKE_WITHOUT_GIVE and j.rule.ask]
     gives = [j for j in without_overlaps(standing) if j.category is Category.GIVE]
@@ -103,8 +85,9 @@ def decide(doc: Doc, nlp: SpacyLanguage, *, source: str, language: Language, mod
     for metric in rules.metrics:
         if whole is not None and metric.holds(scores):
             start, end = whole
-            standing.append(Judged(metric, start, end, view.idx[start], _end_char(doc, end),
-                                   metric.severity, metric.message))
+            standing.append(Candidate(rule=metric, start=start, end=end, start_char=view.idx[start],
+                                      end_char=_end_char(doc, end), severity=metric.severity,
+                                      message=metric.message))
     for judged in standing:
         judged.severity = severity_in_mode(judged.rule, judged.severity, mode)
 
@@ -126,10 +109,10 @@ def decide(doc: Doc, nlp: SpacyLanguage, *, source: str, language: Language, mod
     )
 
 
-def without_overlaps(judged: list[Judged]) -> list[Judged]:
+def without_overlaps(judged: list[Candidate]) -> list[Candidate]:
     """Within one category keep one finding per passage: the strongest, a phrase rule before a
     frame over the same words (it names the passage more precisely), then the longest."""
-    kept: list[Judged] = []
+    kept: list[Candidate] = []
     ranked = sorted(
         judged,
         key=lambda j: (-j.severity.rank, isinstance(j.rule, FrameRule), -(j.end_char - j.start_char),
@@ -144,11 +127,11 @@ def without_overlaps(judged: list[Judged]) -> list[Judged]:
     return kept
 
 
-def _overlaps_any(judged: Judged, others: list[Judged]) -> bool:
+def _overlaps_any(judged: Candidate, others: list[Candidate]) -> bool:
     return any(o.category == judged.category and o.start < judged.end and judged.start < o.end for o in others)
 
 
-def _finding(judged: Judged, text: str, line_starts: list[int]) -> Finding:
+def _finding(judged: Candidate, text: str, line_starts: list[int]) -> Finding:
     rule = judged.rule
     line = bisect.bisect_right(line_starts, judged.start_char)
     return Finding(

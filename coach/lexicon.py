@@ -7,11 +7,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from coach.errors import RulePackError
 from coach.paths import rules_dir
-from coach.yamlfile import YamlProblem, line_of, locate_error, read_yaml, strip_lines
+from coach.yamlfile import read_rules_file
 
 #: ``<name>`` in a phrase; ``<num>`` and ``<any>`` are notation, not classes.
 CLASS_REFERENCE = re.compile(r"^<([a-z][a-z0-9-]*)>$")
@@ -54,21 +53,7 @@ def lexicon_path(lang: str) -> Path:
 
 @lru_cache(maxsize=8)
 def load_lexicon(lang: str) -> Lexicon:
-    path = lexicon_path(lang)
-    try:
-        raw = read_yaml(path)
-    except FileNotFoundError:
-        raise RulePackError(path, "word-class lexicon not found") from None
-    except OSError as exc:
-        raise RulePackError(path, f"cannot read the lexicon ({exc.strerror})") from None
-    except YamlProblem as exc:
-        raise RulePackError(path, exc.problem, line=exc.line) from None
-    try:
-        return Lexicon.model_validate(strip_lines(raw))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise RulePackError(path, f"{key}: {first['msg']}", line=locate_error(raw, first["loc"]) or line_of(raw)) from None
+    return read_rules_file(lexicon_path(lang), Lexicon, "word-class lexicon")
 
 
 def expand_classes(phrase: str, lexicon: Lexicon) -> list[str]:

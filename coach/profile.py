@@ -5,11 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from coach.errors import RulePackError
 from coach.paths import rules_dir
-from coach.yamlfile import YamlProblem, locate_error, read_yaml, strip_lines
+from coach.yamlfile import read_rules_file
 
 
 class LanguageProfile(BaseModel):
@@ -43,16 +42,4 @@ def profile_path(lang: str) -> Path:
 
 @lru_cache(maxsize=8)
 def load_profile(lang: str) -> LanguageProfile:
-    path = profile_path(lang)
-    try:
-        raw = read_yaml(path)
-    except OSError as exc:
-        raise RulePackError(path, f"cannot read the language profile ({exc.strerror})") from None
-    except YamlProblem as exc:
-        raise RulePackError(path, exc.problem, line=exc.line) from None
-    try:
-        return LanguageProfile.model_validate(strip_lines(raw))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        raise RulePackError(path, f"{key}: {first['msg']}", line=locate_error(raw, first["loc"])) from None
+    return read_rules_file(profile_path(lang), LanguageProfile, "language profile")

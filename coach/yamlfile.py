@@ -8,9 +8,11 @@ aliases are followed (a few lines of anchors can otherwise expand to billions of
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+
+ModelT = TypeVar("ModelT")
 
 LINE_KEY = "__line__"
 #: Limits for YAML written by users; the largest built-in rule pack is 62 KB, 8 levels deep
@@ -161,3 +163,26 @@ def locate_error(value: Any, loc: tuple) -> int | None:
             break
         line = line_of(value) or line
     return line
+
+
+def read_rules_file(path: Path, model: "type[ModelT]", what: str) -> "ModelT":
+    """A built-in rules file (language profile, lexicon) read and validated into ``model``;
+    any problem is one RulePackError naming the file, the line and what is wrong."""
+    from pydantic import ValidationError
+
+    from coach.errors import RulePackError
+
+    try:
+        raw = read_yaml(path)
+    except FileNotFoundError:
+        raise RulePackError(path, f"{what} not found") from None
+    except OSError as exc:
+        raise RulePackError(path, f"cannot read the {what} ({exc.strerror})") from None
+    except YamlProblem as exc:
+        raise RulePackError(path, exc.problem, line=exc.line) from None
+    try:
+        return model.model_validate(strip_lines(raw))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise RulePackError(path, f"{key}: {first['msg']}", line=locate_error(raw, first["loc"]) or line_of(raw)) from None
