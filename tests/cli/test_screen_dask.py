@@ -220,14 +220,18 @@ def test_a_killed_worker_loses_no_message(organiser, cluster, cached_engines):
 
 
 def test_workers_that_keep_dying_stop_the_run_with_a_partial_summary(organiser, capsys, monkeypatch):
-    big_jsonl(organiser / "many.jsonl", 200)
+    # Enough partitions that the worker cannot have screened them all before it is killed,
+    # however fast it runs next to the client.
+    big_jsonl(organiser / "many.jsonl", 1500)
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), local_cluster(1) as cluster:
         client = distributed.Client(cluster, set_as_default=False)
         read = screen_cli.ProgressBar.read
 
         def kill_after_first_partition(self, nbytes):
             read(self, nbytes)
-            if not getattr(self, "killed", False):
+            # Kill the worker the first time it holds a partition (after a result it may be idle
+            # for a moment, and killing an idle worker loses nothing).
+            if not getattr(self, "killed", False) and any(client.processing().values()):
                 self.killed = True
                 for pid in client.run(os.getpid).values():
                     os.kill(pid, signal.SIGKILL)
@@ -239,7 +243,7 @@ def test_workers_that_keep_dying_stop_the_run_with_a_partial_summary(organiser, 
         client.close()
     assert code == 2
     done = int(re.search(r"Screening interrupted: ([\d,]+) messages", out).group(1))
-    assert 0 < done < 200
+    assert 0 < done < 1500
     last = err.splitlines()[-1]
     assert re.fullmatch(r"coach: screening many\.jsonl lines \d+-\d+: it was tried on 1 Dask worker\(s\) and each "
                         r"died \(killed, or out of memory\?\); not every message was screened; no report was written",
