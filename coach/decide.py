@@ -68,8 +68,9 @@ def decide(doc: Doc, nlp: SpacyLanguage, *, source: str, language: Language, mod
     # Copies: the Doc keeps what the pipeline found; severities change only here.
     standing = [replace(c) for c in candidates if not c.suppressed]
     # Asks and gives are counted per passage, before any severity changes.
-    asks = [j for j in without_overlaps(standing) if j.category is Category.TAKE_WITHOUT_GIVE and j.rule.ask]
-    gives = [j for j in without_overlaps(standing) if j.category is Category.GIVE]
+    passages = without_overlaps(standing)
+    asks = [j for j in passages if j.category is Category.TAKE_WITHOUT_GIVE and j.rule.ask]
+    gives = [j for j in passages if j.category is Category.GIVE]
     scores = doc._.coach_scores.model_copy(update={"asks": len(asks), "gives": len(gives)})
 
     for balance in rules.balances:

@@ -42,10 +42,6 @@ class Lexicon(BaseModel):
         hint = f"; did you mean {' or '.join('<' + n + '>' for n in near)}?" if near else ""
         return f"unknown word class <{name}>{hint} (classes live in rules/lexicon/)"
 
-    def plain_words(self, name: str) -> list[str]:
-        """The class's one-word exact forms, lower-cased (for the word lists of scores)."""
-        return [w[1:].lower() for w in self.classes[name] if w.startswith("=") and " " not in w]
-
 
 def lexicon_path(lang: str) -> Path:
     return rules_dir() / "lexicon" / f"{lang}.yaml"

@@ -9,6 +9,7 @@ self-presentation. The words these checks look for are word classes in the lexic
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -77,7 +78,6 @@ class ActTagger:
         bounds = view.sentences()
         starts = [s for s, _ in bounds]
         hits_by_sentence: list[dict[str, list[tuple[int, int]]]] = [dict() for _ in bounds]
-        import bisect
         for name, spans in classes.items():
             for s, e in spans:
                 k = bisect.bisect_right(starts, s) - 1

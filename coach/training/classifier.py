@@ -13,6 +13,7 @@ Usage: python -m coach.training.classifier [nl|en ...]
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 import random
 import sys
 from pathlib import Path
@@ -54,9 +55,15 @@ def training_items(lang: str):
     return items, real_dev
 
 
+@lru_cache(maxsize=1)
+def _reading_engine() -> Engine:
+    """One engine (without a classifier) reads every training text: pipelines are built once."""
+    return Engine(classifier=False)
+
+
 def featurise(items, lang: str):
     """(feature words, labels, source) for each (text, labels, source): what the model reads."""
-    engine = Engine(classifier=False)
+    engine = _reading_engine()
     # The engine reads texts normalised (hidden characters, look-alikes undone): so does training.
     docs = engine.pipeline(Language(lang)).pipe(normalise(text).text for text, _, _ in items)
     return [(feature_words(doc), labels, source) for doc, (_, labels, source) in zip(docs, items)]
