@@ -16,7 +16,7 @@ from spacy.attrs import IDX, IS_PUNCT, LEMMA, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokenizer import Tokenizer
-from spacy.util import registry
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 from spacy.util import minibatch as spacy_minibatch
@@ -50,25 +50,31 @@ CUE_LISTS = {
 
 @registry.tokenizers("coach_tokenizer.v1")
 def make_tokenizer(lang: str) -> "Callable[[Language], Tokenizer]":
-    default_tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()
-
     def create(nlp: Language) -> Tokenizer:
-        tokenizer = default_tokenizer(nlp)
-        drop_word_abbreviations(tokenizer, lang)
-        return tokenizer
+        # Built once with the trimmed exceptions: replacing the rules of a built tokenizer
+        # loads every special case a second time (a third of a cold start).
+        defaults = nlp.Defaults
+        return Tokenizer(
+            nlp.vocab,
+            rules=without_word_abbreviations(defaults.tokenizer_exceptions, lang),
+            prefix_search=compile_prefix_regex(defaults.prefixes).search if defaults.prefixes else None,
+            suffix_search=compile_suffix_regex(defaults.suffixes).search if defaults.suffixes else None,
+            infix_finditer=compile_infix_regex(defaults.infixes).finditer if defaults.infixes else None,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
 
     return create
 
 
-def drop_word_abbreviations(tokenizer: Tokenizer, lang: str) -> None:
-    """Forget abbreviations that are also ordinary words ("me.", "bel.", "dat."): keeping
-    them glues the full stop to the word and loses the end of the sentence."""
-    rules = dict(tokenizer.rules)
-    for key in list(rules):
-        bare = key[:-1]
-        if key.endswith(".") and bare.isalpha() and bare.islower() and simplemma.is_known(bare, lang):
-            del rules[key]
-    tokenizer.rules = rules
+def without_word_abbreviations(rules: dict, lang: str) -> dict:
+    """The tokenizer exceptions without abbreviations that are also ordinary words ("me.",
+    "bel.", "dat."): keeping them glues the full stop to the word and loses the end of the
+    sentence."""
+    return {
+        key: value for key, value in rules.items()
+        if not (key.endswith(".") and key[:-1].isalpha() and key[:-1].islower() and simplemma.is_known(key[:-1], lang))
+    }
 
 
 @Language.factory("coach_sentences", assigns=["token.is_sent_start", "doc._.coach_view"])
