@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from coach.paths import rules_dir
+from coach.phrases import split_alternatives
 from coach.yamlfile import read_rules_file
 
 #: ``<name>`` in a phrase; ``<num>`` and ``<any>`` are notation, not classes.
@@ -68,6 +69,7 @@ def expand_classes(phrase: str, lexicon: Lexicon) -> list[str]:
         name = found.group(1)
         if name not in lexicon.classes:
             raise KeyError(name)
+        # Words the tokenizer may cut up ("e-mail", "won't") join no alternative: see split_alternatives.
         simple = [w for w in lexicon.classes[name] if " " not in w and not w.startswith("=") and "|" not in w]
         other = [w for w in lexicon.classes[name] if w not in simple]
         variants = []
@@ -86,8 +88,9 @@ def expand_classes(phrase: str, lexicon: Lexicon) -> list[str]:
 
 
 def expand_phrases(phrases: list[str], lang: str) -> list[str]:
-    """Every phrase with its word classes expanded (see ``expand_classes``)."""
-    if not any("<" in p for p in phrases):
-        return list(phrases)
-    lexicon = load_lexicon(lang)
-    return [variant for phrase in phrases for variant in expand_classes(phrase, lexicon)]
+    """Every phrase with its word classes expanded (see ``expand_classes``) and its
+    several-word alternatives given phrases of their own (see ``split_alternatives``)."""
+    if any("<" in p for p in phrases):
+        lexicon = load_lexicon(lang)
+        phrases = [variant for phrase in phrases for variant in expand_classes(phrase, lexicon)]
+    return [variant for phrase in phrases for variant in split_alternatives(phrase)]

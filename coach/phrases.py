@@ -5,7 +5,8 @@ Notation, one phrase per string, words separated by spaces:
 - ``bel``          matches any form with the same lemma (belde, gebeld, bellen)
 - ``=bel``         matches this exact lower-cased word only
 - ``*club``        a wildcard on the lower-cased word: compounds such as ``netwerkclub(s)``
-- ``offerte|prijs`` alternatives for one word (each lemmatised)
+- ``offerte|prijs`` alternatives for one word (each lemmatised); an option the tokenizer
+  may cut into several words (``half-price``, ``won't``) becomes a phrase of its own
 - ``word?``        an optional word
 - ``...``          a gap of up to ``gap`` words (separable verbs: ``bel ... op``)
 - ``<num>``        a number or percentage; ``<any>`` exactly one word of any kind
@@ -25,6 +26,40 @@ _INFLECTION = r"(?:s|es|en|e|'s|’s)?"
 
 class PhraseSyntaxError(ValueError):
     """A phrase cannot be turned into a token pattern."""
+
+
+def split_alternatives(phrase: str) -> list[str]:
+    """The phrase, with each alternatives option that holds more than letters and digits
+    (``free|half-price``) moved to a phrase of its own (``free``, ``half-price``).
+
+    One token spec cannot match "half - price", so such an option inside ``a|b`` would never
+    match. As a bare word it is split like the text and each part matched by its lemma, which
+    is the same as before for a word the tokenizer keeps whole.
+    """
+    words = phrase.split()
+    for position, word in enumerate(words):
+        optional = word.endswith("?") and len(word) > 1
+        core = word[:-1] if optional else word
+        if "|" not in core or "*" in core:
+            continue
+        options = [o for o in core.split("|") if o]
+        # Clitics ("'ve", "'s") stay: cut off a word they are one token, alone they are not.
+        apart = [o for o in options if not o.isalnum() and o[0] not in "'’" and o not in ("<num>", "<any>")]
+        if not apart:
+            continue
+        joined = [o for o in options if o not in apart]
+        variants: list[str | None] = []
+        if joined:
+            variants.append("|".join(joined) + ("?" if optional else ""))
+        variants.extend(apart)
+        if optional and not joined:
+            variants.append(None)
+        expanded = []
+        for variant in variants:
+            rest = words[:position] + ([variant] if variant else []) + words[position + 1:]
+            expanded.extend(split_alternatives(" ".join(rest)))
+        return expanded
+    return [phrase]
 
 
 def compile_phrase(
@@ -82,16 +117,16 @@ def _word_specs(word: str, lang: str, split_word: Callable[[str], list[str]]) ->
             raise PhraseSyntaxError(f"alternatives {word!r} may only hold words and wildcards")
         if any("*" in o for o in options):
             # A token spec cannot mix LEMMA and LOWER alternatives, so all become regexes.
-            return [{"LOWER": {"REGEX": "|".join(_wildcard_regex(o) for o in options)}}]
+            return [{"LOWER": {"REGEX": "|".join(wildcard_regex(o) for o in options)}}]
         return [{"LEMMA": {"IN": sorted({lemma(o, lang) for o in options})}}]
     if "*" in word:
-        return [{"LOWER": {"REGEX": _wildcard_regex(word)}}]
+        return [{"LOWER": {"REGEX": wildcard_regex(word)}}]
     if word.startswith("="):
         return [{"LOWER": part.lower()} for part in split_word(word[1:])]
     return [{"LEMMA": lemma(part, lang)} for part in split_word(word)]
 
 
-def _wildcard_regex(word: str) -> str:
+def wildcard_regex(word: str) -> str:
     body = word.lower()
     if body.strip("*") == "":
         raise PhraseSyntaxError("a wildcard needs at least one letter")

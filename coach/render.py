@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from coach.normalise import reveal
+from coach.text import plural
 from coach.report import Category, Finding, Report, Severity, Verdict
 
 CATEGORY_STYLE = {
@@ -56,7 +57,7 @@ def render_text(report: Report, console: Console, explain: bool = False) -> None
             )
     s = report.scores
     console.print(
-        f"  [dim]scores:[/] {_plural(s.words, 'word')} · {_plural(s.sentences, 'sentence')}"
+        f"  [dim]scores:[/] {plural(s.words, 'word')} · {plural(s.sentences, 'sentence')}"
         f" · asks {s.asks} · gives {s.gives}"
         f" · questions to the reader {s.questions} · focus on the reader {s.reader_focus:.0%}"
         f" (I/we {s.self_refs}, you {s.reader_refs}) · ~{s.speaking_seconds:.0f}s spoken"
@@ -96,14 +97,10 @@ def _count_flags(findings: Iterable[Finding]) -> str:
     warnings = len(flags) - errors
     parts = []
     if errors:
-        parts.append(_plural(errors, "error"))
+        parts.append(plural(errors, "error"))
     if warnings:
-        parts.append(_plural(warnings, "warning"))
+        parts.append(plural(warnings, "warning"))
     return ", ".join(parts)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 def _one_line(text: str, limit: int = 80) -> str:

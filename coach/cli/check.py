@@ -8,6 +8,7 @@ import sys
 
 from rich.console import Console
 
+from coach.cli import exitcodes
 from coach.cli.options import (
     add_fail_on_option, add_language_option, add_mode_option, add_time_limit_option, error_line,
 )
@@ -17,7 +18,7 @@ from coach.render import render_json, render_text
 from coach.report import Report, Severity
 from coach.timeguard import AnalysisFailure, analyse_within
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = exitcodes.OK, exitcodes.FINDINGS, exitcodes.USAGE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -7,9 +7,10 @@ import logging
 import os
 import sys
 
+from coach.cli import exitcodes
 from coach.cli.options import error_line
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_USAGE = exitcodes.OK, exitcodes.USAGE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -15,6 +15,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
+from coach.cli import exitcodes
 from coach import __version__
 
 #: Subcommand name -> module under ``coach.cli`` with ``register(subparsers)`` and ``run(args)``.
@@ -28,11 +29,11 @@ COMMANDS = {
     "lsp": "coach.cli.lsp",
 }
 
-EXIT_USAGE = 2
-EXIT_OUTPUT = 2
-EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 128 + signal.SIGTERM
+EXIT_USAGE = exitcodes.USAGE
+EXIT_OUTPUT = exitcodes.USAGE
+EXIT_INTERNAL = exitcodes.INTERNAL
+EXIT_INTERRUPTED = exitcodes.INTERRUPTED
+EXIT_TERMINATED = exitcodes.TERMINATED
 
 _DEBUG_HELP = "on an internal error, print the full traceback (also: COACH_DEBUG=1)"
 

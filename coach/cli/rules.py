@@ -8,7 +8,9 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
+from coach.cli import exitcodes
 from coach.cli.options import error_line
+from coach.text import plural
 from coach.errors import CoachError
 from coach.guidelines import load_catalogue
 from coach.rulepack import load_rules
@@ -27,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="also load this extra rule pack (repeatable)")
     parser.add_argument("--guidelines", action="store_true", help="list the guideline catalogue instead")
     parser.add_argument("--counts", action="store_true", help="only the number of rules per category")
+    parser.add_argument(
+        "--lint", action="store_true",
+        help="check the word classes and packs for notation that loads but does not mean what it looks "
+             "like: alternatives that are one lemma (client|clients) and options the tokenizer reads "
+             "as several words (follow-up); exit 1 when there are problems",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.guidelines:
             _print_guidelines(console, (args.lang or ["en"])[0])
-            return 0
+            return exitcodes.OK
+        if args.lint:
+            return _lint(console, args.lang or ["nl", "en"], args.pack)
         for lang in args.lang or ["nl", "en"]:
             rules = load_rules(lang, args.pack).rules
             counts = Counter(r.category.value for r in rules)
@@ -50,8 +60,18 @@ def run(args: argparse.Namespace) -> int:
             console.print(table)
     except CoachError as exc:
         error_line(str(exc))
-        return 2
-    return 0
+        return exitcodes.USAGE
+    return exitcodes.OK
+
+
+def _lint(console: Console, langs: list[str], packs: list[str]) -> int:
+    from coach.lint import lint_language
+
+    problems = [problem for lang in langs for problem in lint_language(lang, packs)]
+    for problem in problems:
+        console.print(str(problem), markup=False, soft_wrap=True)
+    console.print(f"{plural(len(problems), 'problem')} in {', '.join(langs)}")
+    return exitcodes.FINDINGS if problems else exitcodes.OK
 
 
 def _print_guidelines(console: Console, lang: str) -> None:

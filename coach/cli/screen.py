@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from coach.cli import exitcodes
 from coach.cli.options import LANG_CHOICES, MODE_CHOICES, add_time_limit_option, error_line
 from coach.errors import CoachError
 from coach.report import Mode
@@ -29,7 +30,7 @@ from coach.screen.writers import REPORT_FORMATS, ReportWriter, describe_write_er
 if TYPE_CHECKING:
     from coach.engine import Engine
 
-EXIT_OK, EXIT_ATTENTION, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_ATTENTION, EXIT_INPUT, EXIT_INTERRUPTED = exitcodes.OK, exitcodes.FINDINGS, exitcodes.USAGE, exitcodes.INTERRUPTED
 
 _EPILOG = f"""\
 inputs:

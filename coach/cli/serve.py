@@ -6,9 +6,10 @@ import argparse
 import ipaddress
 import socket
 
+from coach.cli import exitcodes
 from coach.cli.options import LANG_CHOICES, MODE_CHOICES, error_line
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_USAGE = exitcodes.OK, exitcodes.USAGE
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 

@@ -7,10 +7,11 @@ import signal
 import sys
 from pathlib import Path
 
+from coach.cli import exitcodes
 from coach.errors import CoachError
 from coach.report import Mode
 
-EXIT_OK = 0
+EXIT_OK = exitcodes.OK
 EXIT_USAGE = 2
 
 

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, TextArea
 
+from coach.text import plural
 from coach.errors import CoachError
 from coach.report import Mode
 from coach.tui.drafts import Draft, DraftError, DraftStore
@@ -209,7 +210,7 @@ class StudioScreen(Screen):
             return
         flags = len(report.flags())
         self.status.show_state(
-            f"{flags} flag{'s' if flags != 1 else ''}" if flags else "no flags",
+            plural(flags, 'flag') if flags else "no flags",
             "$text-warning" if flags else "$text-success",
         )
         self.status.show_language(self.lang, report.language.value)

@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coach.text import plural
 from coach.report import Category, Finding, Report
 
 SortOrder = Literal["position", "severity"]
@@ -187,9 +188,9 @@ class FeedbackPanel(Vertical):
         flags = len(report.flags())
         gives = sum(1 for finding in report.findings if finding.category is Category.GIVE)
         notes = len(report.findings) - flags - gives
-        parts = [f"{flags} flag{'s' if flags != 1 else ''}", f"{gives} give{'s' if gives != 1 else ''}"]
+        parts = [plural(flags, 'flag'), plural(gives, 'give')]
         if notes:
-            parts.append(f"{notes} note{'s' if notes != 1 else ''}")
+            parts.append(plural(notes, 'note'))
         heading = Content.assemble((" · ".join(parts), "bold"), (f" · by {self.order_by} (s)", "dim"))
         self.query_one("#feedback-heading", Label).update(heading)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from coach.text import plural
 from coach.report import Mode, Report, Verdict
 
 #: Targets for an elevator pitch, in seconds of speaking.
@@ -30,10 +31,6 @@ VERDICT_LABEL = {
 }
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
-
-
 def speaking_verdicts(seconds: float) -> list[tuple[int, bool]]:
     """For each pitch target, whether the estimated speaking time fits within it."""
     return [(target, seconds <= target) for target in PITCH_TARGETS]
@@ -44,7 +41,7 @@ def scoreboard_content(report: Report) -> Content:
     scores = report.scores
     rows: list[tuple[str, Content | str]] = [
         ("Verdict", Content.styled(VERDICT_BADGE[report.verdict], VERDICT_STYLE[report.verdict])),
-        ("Give/take", f"{_plural(scores.gives, 'give')} · {_plural(scores.asks, 'ask')}"),
+        ("Give/take", f"{plural(scores.gives, 'give')} · {plural(scores.asks, 'ask')}"),
         ("Questions", f"{scores.questions} to the reader"),
     ]
     if scores.self_refs + scores.reader_refs:
@@ -53,7 +50,7 @@ def scoreboard_content(report: Report) -> Content:
         rows.append(("Focus", Content.assemble((f"you {you}%", focus_style), f" · I/we {100 - you}%")))
     else:
         rows.append(("Focus", Content.styled("no I/we or you yet", "dim")))
-    rows.append(("Words", f"{scores.words} · {_plural(scores.sentences, 'sentence')}"))
+    rows.append(("Words", f"{scores.words} · {plural(scores.sentences, 'sentence')}"))
     if report.mode is Mode.PITCH:
         parts: list[Content | str | tuple[str, str]] = [f"{scores.speaking_seconds:.0f} s "]
         for target, fits in speaking_verdicts(scores.speaking_seconds):
