@@ -164,6 +164,26 @@ def _end_char(doc: Doc, end: int) -> int:
     return last.idx + len(last.text)
 
 
+def model_openings(doc: Doc, classifier, judge, text: str,
+                   spoken: set[Category]) -> dict[Category, tuple[tuple[int, int, int, int], str | None]]:
+    """Where the classifier may speak, whatever its confidence: per category no rule spoke in
+    (of a text long enough to judge), the sentence that drives its score and the context reason
+    that sets that sentence aside, if any. Training chooses thresholds on these same openings.
+    """
+    if len(text.split()) < MODEL_MIN_WORDS:
+        return {}
+    view = doc_view(doc)
+    regions = judge.regions(text)
+    openings = {}
+    for category in MODEL_GUIDELINES:
+        if category in spoken:
+            continue
+        first, last, start, end = _driving_sentence(doc, classifier, category.value)
+        reason = judge.reason(view, first, last, start, end, doc._.coach_cues or {}, regions, SENTENCE_CONTEXT)
+        openings[category] = ((first, last, start, end), reason)
+    return openings
+
+
 def model_findings(doc: Doc, classifier, judge, language: Language, findings: list[Finding],
                    line_starts: list[int], text: str) -> tuple[list[Finding], list[Suppression]]:
     """At most one finding per category where no rule spoke and the classifier is confident.
@@ -171,20 +191,20 @@ def model_findings(doc: Doc, classifier, judge, language: Language, findings: li
     The sentence that drives the score is judged in context like any rule match: in a quote,
     an earlier mail, a warning or a story about others it is set aside.
     """
-    if len(text.split()) < MODEL_MIN_WORDS:
-        return [], []
     # Any rule finding in a category, a balanced ask noted as info included, leaves it to the rules.
     spoken = {f.category for f in findings}
+    confident = [
+        category for category in MODEL_GUIDELINES
+        if category not in spoken
+        and doc.cats.get(category.value, 0.0) >= classifier.thresholds.get(category.value, 1.0)
+    ]
+    if not confident:
+        return [], []
+    openings = model_openings(doc, classifier, judge, text, spoken | (set(MODEL_GUIDELINES) - set(confident)))
     added, set_aside = [], []
-    view = doc_view(doc)
-    for category in MODEL_GUIDELINES:
-        score = doc.cats.get(category.value, 0.0)
-        if category in spoken or score < classifier.thresholds.get(category.value, 1.0):
-            continue
-        first, last, start, end = _driving_sentence(doc, classifier, category.value)
+    for category, ((_, _, start, end), reason) in openings.items():
+        score = doc.cats[category.value]
         rule_id = f"{language.value}-model-{category.value}"
-        reason = judge.reason(view, first, last, start, end, doc._.coach_cues or {},
-                              judge.regions(text), SENTENCE_CONTEXT)
         if reason:
             set_aside.append(Suppression(rule=rule_id, category=category, start=start, end=end,
                                          text=text[start:end], reason=reason))
