@@ -5,8 +5,9 @@ The pipeline only finds things: rule matches with their context verdicts
 and, where trained, the classifier's probabilities (``doc.cats``). Everything that turns
 those into a judgement happens here, in this order: the document-level kinds (balance,
 metric) judge the text, the mode weighs each finding, overlaps within a category are pruned
-on the final severities, the classifier may add a finding where no rule spoke, and the
-verdict follows from what is left. Shells read ``Report.verdict`` and nothing else.
+on the final severities, the classifier overrules rule flags it is nearly sure are wrong and
+may add a finding where no rule spoke, and the verdict follows from what is left. Shells
+read ``Report.verdict`` and nothing else.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from coach.report import (
 from coach.rulepack import RuleSet
 
 CLASSIFIER = "coach_classifier"
+#: The start of the reason of a rule flag the classifier overruled (``overrule_unlikely_flags``).
+OVERRULED = "overruled by the trained classifier"
 #: Below this many words a bag-of-words model sees too little to judge ("Hallo" is no pitch).
 MODEL_MIN_WORDS = 20
 #: A negator somewhere in a whole sentence does not negate what the sentence does, so the
@@ -98,6 +101,8 @@ def decide(doc: Doc, nlp: SpacyLanguage, *, source: str, language: Language, mod
     if classifier is not None and doc.cats:
         model_scores = {c.value: round(doc.cats.get(c.value, 0.0), 3) for c in MODEL_GUIDELINES}
         thresholds = dict(classifier.thresholds)
+        findings, overruled = overrule_unlikely_flags(findings, doc.cats, getattr(classifier, "vetoes", {}), text)
+        suppressed += overruled
         added, set_aside = model_findings(doc, classifier, judge, language, findings, line_starts, text)
         findings += added
         suppressed += set_aside
@@ -162,6 +167,33 @@ def _whole_text(view) -> tuple[int, int] | None:
 def _end_char(doc: Doc, end: int) -> int:
     last = doc[end - 1]
     return last.idx + len(last.text)
+
+
+def overrule_unlikely_flags(findings: list[Finding], scores: dict[str, float], vetoes: dict[str, float],
+                            text: str) -> tuple[list[Finding], list[Suppression]]:
+    """Rule flags in a category the classifier is nearly sure the text is not (score below
+    that category's veto, chosen on real dev text by ``make models``) are set aside, in texts
+    long enough for the classifier to judge (``MODEL_MIN_WORDS``).
+
+    Phrases and frames also fire on texts that only talk about selling or recruiting, such as
+    advice on MLM pitches that uses the pitch's own words; the classifier, reading the whole
+    text, tells those apart better than one sentence can. Notes (balanced asks) stay.
+    """
+    if len(text.split()) < MODEL_MIN_WORDS:
+        return findings, []
+    kept, overruled = [], []
+    for finding in findings:
+        veto = vetoes.get(finding.category.value, 0.0)
+        score = scores.get(finding.category.value)
+        if finding.is_flag and finding.origin == "rules" and score is not None and score < veto:
+            overruled.append(Suppression(
+                rule=finding.rule, category=finding.category, start=finding.start, end=finding.end,
+                text=finding.text, reason=f"{OVERRULED}: it reads the text as no {finding.category.value} "
+                                          f"(score {score:.0%}, below {veto:.0%})",
+            ))
+        else:
+            kept.append(finding)
+    return kept, overruled
 
 
 def model_openings(doc: Doc, classifier, judge, text: str,

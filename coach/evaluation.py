@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from coach.decide import OVERRULED
 from coach.engine import Engine
 from coach.errors import InputError
 from coach.report import FLAG_CATEGORIES, Mode, Report
@@ -199,10 +200,13 @@ def predicted_flags(report: Report, source: str) -> list[tuple[str, int, int, st
     if source == "model":
         return [(category, 0, 0, "(model)") for category, score in report.model_scores.items()
                 if score >= report.model_thresholds.get(category, 1.0)]
-    flags = report.flags()
+    flags = [(f.category.value, f.start, f.end, f.text) for f in report.flags()
+             if source != "rules" or f.origin == "rules"]
     if source == "rules":
-        flags = [f for f in flags if f.origin == "rules"]
-    return [(f.category.value, f.start, f.end, f.text) for f in flags]
+        # The rules alone: flags the classifier overruled count again.
+        flags += [(s.category.value, s.start, s.end, s.text) for s in report.suppressed
+                  if s.reason.startswith(OVERRULED)]
+    return flags
 
 
 def score_item(result: Evaluation, item: CorpusItem, report: Report, source: str = "both") -> None:

@@ -420,7 +420,10 @@ class Classifier:
             "textcat_multilabel", config={k: v for k, v in settings.items() if k != "factory"}
         )
         self.textcat.from_disk(path / "textcat_multilabel", exclude=["vocab"])
-        self.thresholds: dict[str, float] = json.loads((path / "coach.json").read_text(encoding="utf-8"))["thresholds"]
+        settings = json.loads((path / "coach.json").read_text(encoding="utf-8"))
+        self.thresholds: dict[str, float] = settings["thresholds"]
+        #: Below these scores a rule's flag in that category is overruled (see coach.decide).
+        self.vetoes: dict[str, float] = settings.get("vetoes", {})
 
     def __call__(self, doc: Doc) -> Doc:
         doc.cats = self.score(feature_words(doc))

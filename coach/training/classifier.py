@@ -1,11 +1,12 @@
 """Train the second-opinion classifier (spaCy ``textcat_multilabel``) for one language.
 
-Trained on the labelled corpora — the synthetic corpus (all splits) and the real corpus's
-dev split, never its test split — with a fixed seed, so ``make models`` gives the same
-weights on the same data. The confidence threshold per category is chosen on the real dev
-split by cross-validation over its source pages (the model never scores a page it was
-trained on), as the threshold with the best held-out F1 among those whose precision is at least
-``MIN_PRECISION`` and that flag at most ``MAX_CLEAN_ALARMS`` of the clean texts. Weights and thresholds go to ``models/classifier-<lang>/``.
+Trained on the labelled corpora — the synthetic corpus (all splits but test) and the real
+corpus's dev split, never its test split — with a fixed seed, so ``make models`` gives the
+same weights on the same data. Per category, the threshold at which the model adds a finding
+and the veto below which it overrules a rule's flag are chosen on the real dev split by
+cross-validation over its source pages (the model never scores a page it was trained on),
+scored the way ``coach.decide`` decides (see ``_joint_thresholds``). Weights, thresholds and
+vetoes go to ``models/classifier-<lang>/``.
 
 Usage: python -m coach.training.classifier [nl|en ...]
 """
@@ -13,6 +14,7 @@ Usage: python -m coach.training.classifier [nl|en ...]
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 import json
 from functools import lru_cache
 import random
@@ -25,7 +27,7 @@ from spacy.util import fix_random_seed
 
 from spacy.tokens import Doc
 
-from coach.decide import model_openings
+from coach.decide import MODEL_MIN_WORDS, model_openings
 from coach.engine import Engine
 from coach.evaluation import read_corpus
 from coach.nlp.features import feature_words
@@ -72,6 +74,14 @@ def featurise(items, lang: str):
     return [(feature_words(doc), labels, source) for doc, (_, labels, source) in zip(docs, items)]
 
 
+@dataclass(frozen=True)
+class RuleFlags:
+    """The categories the rules flag in a text, and whether a veto may overrule them."""
+
+    categories: frozenset[str]
+    vetoable: bool
+
+
 class Readings:
     """The engine's reading of training texts, kept to ask, for any model, where the engine
     would let that model speak (``coach.decide.model_openings``)."""
@@ -82,10 +92,14 @@ class Readings:
         self.texts = [normalise(text).text for text, _, _ in items]
         self.docs = list(pipeline.pipe(self.texts))
         self.judge = pipeline.get_pipe("coach_context").judge
+        reports = list(engine.analyze_many((text for text, _, _ in items), lang=lang))
         # Any rule finding in a category leaves that category to the rules.
-        self.spoken = [
-            {f.category for f in report.findings}
-            for report in engine.analyze_many((text for text, _, _ in items), lang=lang)
+        self.spoken = [{f.category for f in report.findings} for report in reports]
+        #: The categories the rules flag, and whether the text is long enough for a veto.
+        self.flagged = [
+            RuleFlags(frozenset(f.category.value for f in report.findings if f.is_flag),
+                      len(text.split()) >= MODEL_MIN_WORDS)
+            for report, text in zip(reports, self.texts)
         ]
 
     def gates(self, nlp, indices) -> dict[int, frozenset[str]]:
@@ -140,8 +154,9 @@ def train(texts_labels, lang: str):
 
 
 def choose_thresholds(synthetic, real_dev, lang: str, borrowed=(), real_readings=None,
-                      trap_readings=None) -> dict[str, float]:
-    """Per category, the threshold with the best held-out F1 within the precision and alarm caps.
+                      trap_readings=None) -> tuple[dict[str, float], dict[str, float]]:
+    """Per category, the threshold at which the model adds a finding and the veto below which
+    it overrules a rule's flag, chosen on held-out real dev pages (see ``_joint_thresholds``).
 
     Scored as the engine decides: the model speaks only where ``coach.decide.model_openings``
     lets it (given ``real_readings``/``trap_readings``), and a rule finding counts as found.
@@ -151,31 +166,40 @@ def choose_thresholds(synthetic, real_dev, lang: str, borrowed=(), real_readings
     """
     everywhere = frozenset(LABELS)
     sources = sorted({s for _, _, s in real_dev})
-    scored: list[tuple[dict[str, float], list[str], frozenset[str]]] = []
+    scored: list[tuple[dict[str, float], list[str], frozenset[str], frozenset[str]]] = []
     for fold in range(FOLDS):
         held = {s for k, s in enumerate(sources) if k % FOLDS == fold}
         nlp = train(synthetic + list(borrowed) + [i for i in real_dev if i[2] not in held], lang)
         indices = [k for k, item in enumerate(real_dev) if item[2] in held]
         gates = real_readings.gates(nlp, indices) if real_readings else {k: everywhere for k in indices}
         for k in indices:
-            scored.append((nlp(Doc(nlp.vocab, words=real_dev[k][0])).cats, real_dev[k][1], gates[k]))
+            flagged = real_readings.flagged[k] if real_readings else RuleFlags(frozenset(), False)
+            scored.append((nlp(Doc(nlp.vocab, words=real_dev[k][0])).cats, real_dev[k][1], gates[k], flagged))
     nlp = train([item for item in synthetic if item[1]] + list(borrowed) + real_dev, lang)
     clean = [k for k, item in enumerate(synthetic) if not item[1]]
     trap_gates = trap_readings.gates(nlp, clean) if trap_readings else {k: everywhere for k in clean}
     trap_scores = [(nlp(Doc(nlp.vocab, words=synthetic[k][0])).cats, trap_gates[k]) for k in clean]
-    report_curve([(cats, labels) for cats, labels, _ in scored])
-    thresholds = _joint_thresholds(scored, trap_scores)
+    report_curve([(cats, labels) for cats, labels, _, _ in scored])
+    # The rules' right flags on our own corpus, each scored by a model trained without it (two
+    # halves): a veto must not overrule many of them (the synthetic floors guard them too).
+    synthetic_flags = trap_readings.flagged if trap_readings else [RuleFlags(frozenset(), False)] * len(synthetic)
+    guarded = []
+    for half in (0, 1):
+        guard = train([item for k, item in enumerate(synthetic) if k % 2 != half] + list(borrowed) + real_dev, lang)
+        guarded += [
+            (guard(Doc(guard.vocab, words=synthetic[k][0])).cats, synthetic[k][1], synthetic_flags[k])
+            for k in range(half, len(synthetic), 2)
+        ]
+    thresholds, vetoes = _joint_thresholds(scored, trap_scores, guarded)
     for label in LABELS:
         if thresholds[label] < SILENT:
-            print(f"  chosen {label:18} threshold {thresholds[label]:.2f}")
+            print(f"  chosen {label:18} threshold {thresholds[label]:.2f}, veto below {vetoes[label]:.2f}")
         else:
-            print(f"  {label:18} no threshold meets the caps: the model stays silent")
-    f1s = _f1_with_rules(scored, thresholds)
-    print("  held-out F1 with the rules: " + ", ".join(f"{l} {f:.3f}" for l, f in zip(LABELS, f1s)))
-    clean = [(cats, gate) for cats, labels, gate in scored if not labels]
-    alarmed = sum(1 for cats, gate in clean if any(l in gate and cats[l] >= thresholds[l] for l in LABELS))
-    print(f"  held-out real clean texts the model would flag: {alarmed} of {len(clean)}")
-    return thresholds
+            print(f"  {label:18} no threshold meets the caps: the model stays silent; veto below {vetoes[label]:.2f}")
+    f1s, alarms = _as_decided(scored, thresholds, vetoes)
+    print("  held-out F1 with the rules: " + ", ".join(f"{l} {f:.3f}" for l, f in zip(LABELS, f1s))
+          + f"; real clean texts flagged: {alarms:.1%}")
+    return thresholds, vetoes
 
 
 #: A threshold the model never reaches: it stays silent in that category.
@@ -184,34 +208,54 @@ SILENT = 1.01
 GRID = [step / 100 for step in range(30, 100, 5)] + [SILENT]
 
 
-def _joint_thresholds(scored, trap_scores) -> dict[str, float]:
-    """The three thresholds with the best held-out macro-F1 (rules included) such that the
-    model's findings, in any category, reach at most ``MAX_CLEAN_ALARMS`` of the real clean
-    texts and of the synthetic traps, and each category's findings are at least
-    ``MIN_PRECISION`` right (three or more of them).
+#: Rule flags are overruled below these scores (0: never).
+VETO_GRID = [0.0, 0.02, 0.05, 0.1]
+#: The largest share of the rules' right flags on the synthetic corpus a veto may overrule.
+MAX_VETO_LOSS = 0.05
+#: The share of clean texts coach may flag (the project's target); each point above it costs
+#: the choice one point of macro-F1.
+TARGET_ALARMS = 0.05
 
+
+def _joint_thresholds(scored, trap_scores, guarded=()) -> tuple[dict[str, float], dict[str, float]]:
+    """Thresholds (the model adds a finding) and vetoes (it overrules a rule's flag) per
+    category, chosen together on the held-out texts as the engine decides.
+
+    The choice maximises the held-out macro-F1 (rules included) less the share of clean texts
+    flagged above ``TARGET_ALARMS``, such that the model's own findings, in any category,
+    reach at most ``MAX_CLEAN_ALARMS`` of the real clean texts and of the synthetic traps, and
+    each category's findings are at least ``MIN_PRECISION`` right (three or more of them).
     Capping each category apart let the alarms add up: measured by nested cross-validation
     over the real dev pages, three per-category caps of 3% flagged about 10% of the clean texts
     held out; one cap over all categories stays near its value.
     """
     import numpy
 
-    labels_index = {label: k for k, label in enumerate(LABELS)}
-    scores = numpy.array([[cats[l] for l in LABELS] for cats, _, _ in scored])
-    gold = numpy.array([[l in labels for l in LABELS] for _, labels, _ in scored], dtype=bool)
-    open_ = numpy.array([[l in gate for l in LABELS] for _, _, gate in scored], dtype=bool)
+    scores = numpy.array([[cats[l] for l in LABELS] for cats, _, _, _ in scored])
+    gold = numpy.array([[l in labels for l in LABELS] for _, labels, _, _ in scored], dtype=bool)
+    open_ = numpy.array([[l in gate for l in LABELS] for _, _, gate, _ in scored], dtype=bool)
+    fixed = numpy.array([[l in f.categories and not f.vetoable for l in LABELS] for _, _, _, f in scored], dtype=bool)
+    vetoable = numpy.array([[l in f.categories and f.vetoable for l in LABELS] for _, _, _, f in scored], dtype=bool)
     clean = ~gold.any(axis=1)
     trap_open = numpy.array([[l in gate for l in LABELS] for _, gate in trap_scores], dtype=bool).reshape(-1, len(LABELS))
     trap_values = numpy.array([[cats[l] for l in LABELS] for cats, _ in trap_scores]).reshape(-1, len(LABELS))
-    # Per category and threshold: does the category's precision hold? (independent of the others)
     usable = {}
-    for label, k in labels_index.items():
+    for k, label in enumerate(LABELS):
         for threshold in GRID:
             added = open_[:, k] & (scores[:, k] >= threshold)
             right = int((added & gold[:, k]).sum())
             usable[label, threshold] = threshold == SILENT or (
                 right >= 3 and right / max(1, int(added.sum())) >= MIN_PRECISION)
-    best, best_f1 = {l: SILENT for l in LABELS}, -1.0
+    # A veto may overrule at most MAX_VETO_LOSS of the rules' right flags on our own corpus.
+    veto_choices = []
+    for label in LABELS:
+        right = [cats[label] for cats, labels, flags in guarded
+                 if label in flags.categories and flags.vetoable and label in labels]
+        veto_choices.append([v for v in VETO_GRID if sum(1 for x in right if x < v) <= MAX_VETO_LOSS * len(right)])
+        print(f"  {label:18} synthetic right flags a veto would overrule: "
+              + ", ".join(f"below {v:.2f}: {sum(1 for x in right if x < v)} of {len(right)}" for v in VETO_GRID[1:]))
+    best = ({l: SILENT for l in LABELS}, {l: 0.0 for l in LABELS})
+    best_value = -1.0
     for combination in itertools.product(GRID, repeat=len(LABELS)):
         if not all(usable[l, t] for l, t in zip(LABELS, combination)):
             continue
@@ -221,23 +265,32 @@ def _joint_thresholds(scored, trap_scores) -> dict[str, float]:
             continue
         if _share(list((trap_open & (trap_values >= limits)).any(axis=1))) > MAX_CLEAN_ALARMS:
             continue
-        found = ~open_ | added
-        tp = (found & gold).sum(axis=0)
-        wrong = (found & ~gold).sum(axis=0) + (~found & gold).sum(axis=0)
-        f1 = float(numpy.mean(numpy.where(tp > 0, 2 * tp / numpy.maximum(1, 2 * tp + wrong), 0.0)))
-        if f1 > best_f1:
-            best, best_f1 = dict(zip(LABELS, combination)), f1
+        for vetoes in itertools.product(*veto_choices):
+            found = added | fixed | (vetoable & (scores >= numpy.array(vetoes)))
+            tp = (found & gold).sum(axis=0)
+            wrong = (found ^ gold).sum(axis=0)
+            f1 = float(numpy.mean(numpy.where(tp > 0, 2 * tp / numpy.maximum(1, 2 * tp + wrong), 0.0)))
+            alarms = float(found[clean].any(axis=1).mean()) if clean.any() else 0.0
+            value = f1 - max(0.0, alarms - TARGET_ALARMS)
+            if value > best_value:
+                best, best_value = (dict(zip(LABELS, combination)), dict(zip(LABELS, vetoes))), value
     return best
 
 
-def _f1_with_rules(scored, thresholds) -> list[float]:
+def _as_decided(scored, thresholds, vetoes) -> tuple[list[float], float]:
+    """Held-out F1 per category and the share of clean texts flagged, as the engine decides."""
+    found = [
+        ({l for l in LABELS if (l in gate and cats[l] >= thresholds[l])
+          or (l in flags.categories and (not flags.vetoable or cats[l] >= vetoes[l]))}, labels)
+        for cats, labels, gate, flags in scored
+    ]
     f1s = []
     for label in LABELS:
-        found = [(label not in gate or cats[label] >= thresholds[label], label in labels) for cats, labels, gate in scored]
-        tp = sum(1 for p, g in found if p and g)
-        wrong = sum(1 for p, g in found if p != g)
+        tp = sum(1 for f, labels in found if label in f and label in labels)
+        wrong = sum(1 for f, labels in found if (label in f) != (label in labels))
         f1s.append(2 * tp / (2 * tp + wrong) if tp else 0.0)
-    return f1s
+    clean = [f for f, labels in found if not labels]
+    return f1s, _share([bool(f) for f in clean])
 
 
 def _share(flags: list[bool]) -> float:
@@ -280,19 +333,19 @@ def build(lang: str) -> None:
         other = BORROW_FROM[lang]
         for items in training_items(other):
             borrowed += [(words, labels, None) for words, labels, _ in featurise(items, other)]
-    thresholds = (
+    thresholds, vetoes = (
         choose_thresholds(synthetic, real_dev, lang, borrowed,
                           Readings(real_items, lang), Readings(synthetic_items, lang))
-        if real_dev else {l: 0.99 for l in LABELS}
+        if real_dev else ({l: SILENT for l in LABELS}, {l: 0.0 for l in LABELS})
     )
     nlp = train(synthetic + borrowed + real_dev, lang)
     out = classifier_dir(lang)
     nlp.to_disk(out)
     (out / "coach.json").write_text(json.dumps({
-        "thresholds": thresholds, "seed": SEED, "epochs": EPOCHS,
+        "thresholds": thresholds, "vetoes": vetoes, "seed": SEED, "epochs": EPOCHS,
         "trained_on": {"synthetic": len(synthetic), "real_dev": len(real_dev), "borrowed": len(borrowed)},
     }, indent=2) + "\n", encoding="utf-8")
-    print(f"{out}: {len(synthetic)} synthetic + {len(real_dev)} real dev texts; thresholds {thresholds}")
+    print(f"{out}: {len(synthetic)} synthetic + {len(real_dev)} real dev texts; thresholds {thresholds}; vetoes {vetoes}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,41 @@
+"""The classifier's veto: a rule flag it is nearly sure is wrong is set aside, with the reason."""
+
+from __future__ import annotations
+
+from coach.decide import OVERRULED, overrule_unlikely_flags
+from coach.evaluation import predicted_flags
+from coach.report import Category, Finding, Language, Mode, Report, Scores, Severity, verdict_of
+
+LONG = " ".join(["word"] * 25)
+SHORT = "Join our club today, only 50 euro."
+
+
+def finding(category: str, severity: str = "warning", origin: str = "rules") -> Finding:
+    return Finding(rule="some-rule", category=Category(category), severity=Severity(severity), start=0,
+                   end=4, text="word", message="m", guidelines=["D2"], line=1, column=1, origin=origin)
+
+
+def test_a_flag_below_its_veto_is_set_aside_with_the_reason():
+    kept, overruled = overrule_unlikely_flags(
+        [finding("recruiting"), finding("hard-sell")], {"recruiting": 0.01, "hard-sell": 0.01},
+        {"recruiting": 0.05}, LONG)
+    assert [f.category.value for f in kept] == ["hard-sell"]
+    [suppression] = overruled
+    assert suppression.category is Category.RECRUITING
+    assert suppression.reason.startswith(OVERRULED) and "1%" in suppression.reason
+
+
+def test_flags_at_or_above_the_veto_notes_and_short_texts_stand():
+    flags = [finding("recruiting")]
+    assert overrule_unlikely_flags(flags, {"recruiting": 0.05}, {"recruiting": 0.05}, LONG) == (flags, [])
+    assert overrule_unlikely_flags(flags, {"recruiting": 0.0}, {"recruiting": 0.05}, SHORT) == (flags, [])
+    note = [finding("take-without-give", severity="info")]
+    assert overrule_unlikely_flags(note, {"take-without-give": 0.0}, {"take-without-give": 0.05}, LONG) == (note, [])
+
+
+def test_the_rules_alone_in_eval_count_an_overruled_flag_again():
+    kept, overruled = overrule_unlikely_flags([finding("recruiting")], {"recruiting": 0.0}, {"recruiting": 0.05}, LONG)
+    report = Report(language=Language.EN, mode=Mode.MESSAGE, verdict=verdict_of(kept), findings=kept,
+                    scores=Scores(), suppressed=overruled)
+    assert predicted_flags(report, "both") == []
+    assert [flag[0] for flag in predicted_flags(report, "rules")] == ["recruiting"]
