@@ -35,6 +35,9 @@ CLASSIFIER = "coach_classifier"
 OVERRULED = "overruled by the trained classifier"
 #: Below this many words a bag-of-words model sees too little to judge ("Hallo" is no pitch).
 MODEL_MIN_WORDS = 20
+#: Above this many words a text is longer than any passage the classifier learned from (at
+#: most 250 words): one pushy sentence in a long letter barely moves its score, so no veto.
+VETO_MAX_WORDS = 300
 #: A negator somewhere in a whole sentence does not negate what the sentence does, so the
 #: classifier's sentence is judged on quotes, earlier mail, warnings and stories only.
 SENTENCE_CONTEXT = ContextOptions(negation="ignore")
@@ -173,13 +176,13 @@ def overrule_unlikely_flags(findings: list[Finding], scores: dict[str, float], v
                             text: str) -> tuple[list[Finding], list[Suppression]]:
     """Rule flags in a category the classifier is nearly sure the text is not (score below
     that category's veto, chosen on real dev text by ``make models``) are set aside, in texts
-    long enough for the classifier to judge (``MODEL_MIN_WORDS``).
+    the classifier can judge as a whole (``MODEL_MIN_WORDS`` to ``VETO_MAX_WORDS`` words).
 
     Phrases and frames also fire on texts that only talk about selling or recruiting, such as
     advice on MLM pitches that uses the pitch's own words; the classifier, reading the whole
     text, tells those apart better than one sentence can. Notes (balanced asks) stay.
     """
-    if len(text.split()) < MODEL_MIN_WORDS:
+    if not MODEL_MIN_WORDS <= len(text.split()) <= VETO_MAX_WORDS:
         return findings, []
     kept, overruled = [], []
     for finding in findings:

@@ -27,7 +27,7 @@ from spacy.util import fix_random_seed
 
 from spacy.tokens import Doc
 
-from coach.decide import MODEL_MIN_WORDS, model_openings
+from coach.decide import MODEL_MIN_WORDS, VETO_MAX_WORDS, model_openings
 from coach.engine import Engine
 from coach.evaluation import read_corpus
 from coach.nlp.features import feature_words
@@ -98,7 +98,7 @@ class Readings:
         #: The categories the rules flag, and whether the text is long enough for a veto.
         self.flagged = [
             RuleFlags(frozenset(f.category.value for f in report.findings if f.is_flag),
-                      len(text.split()) >= MODEL_MIN_WORDS)
+                      MODEL_MIN_WORDS <= len(text.split()) <= VETO_MAX_WORDS)
             for report, text in zip(reports, self.texts)
         ]
 

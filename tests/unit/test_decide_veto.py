@@ -29,6 +29,8 @@ def test_flags_at_or_above_the_veto_notes_and_short_texts_stand():
     flags = [finding("recruiting")]
     assert overrule_unlikely_flags(flags, {"recruiting": 0.05}, {"recruiting": 0.05}, LONG) == (flags, [])
     assert overrule_unlikely_flags(flags, {"recruiting": 0.0}, {"recruiting": 0.05}, SHORT) == (flags, [])
+    # One pushy sentence in a long letter barely moves the whole text's score: no veto there.
+    assert overrule_unlikely_flags(flags, {"recruiting": 0.0}, {"recruiting": 0.05}, LONG * 20) == (flags, [])
     note = [finding("take-without-give", severity="info")]
     assert overrule_unlikely_flags(note, {"take-without-give": 0.0}, {"take-without-give": 0.05}, LONG) == (note, [])
 
