@@ -14,12 +14,13 @@ from spacy.matcher import Matcher
 from spacy.vocab import Vocab
 
 from coach.errors import RulePackError
-from coach.guidelines import load_catalogue
+from coach import rulecache
+from coach.guidelines import catalogue_path, load_catalogue
 from coach.kinds import KINDS, BalanceRule, FrameRule, MatchingRule, MetricRule, RuleBase
-from coach.lexicon import CLASS_REFERENCE, NOTATION, expand_phrases, load_lexicon
+from coach.lexicon import CLASS_REFERENCE, NOTATION, expand_phrases, lexicon_path, load_lexicon
 from coach.paths import rules_dir
 from coach.phrases import PhraseSyntaxError, compile_phrase
-from coach.profile import LanguageProfile, load_profile
+from coach.profile import LanguageProfile, load_profile, profile_path
 from coach.report import Language
 from coach.yamlfile import YamlProblem, line_of, locate_error, read_yaml, strip_lines
 
@@ -112,10 +113,14 @@ def load_rules(lang: str, extra_packs: Sequence[str | Path] = (), builtin: bool 
 def _load_rules(lang: str, extra_packs: tuple[str, ...], builtin: bool) -> RuleSet:
     if lang not in LANGUAGES:
         raise RulePackError(rules_dir(), f"unknown language {lang!r}")
+    paths = (builtin_pack_paths(lang) if builtin else []) + [Path(p) for p in extra_packs]
+    key = rulecache.key_of(f"rules:{lang}", [*paths, lexicon_path(lang), catalogue_path(), profile_path(lang)])
+    cached = rulecache.load(key)
+    if isinstance(cached, RuleSet):
+        return cached
     known_guidelines = load_catalogue().ids()
     rules: list[RuleBase] = []
     seen: dict[str, Path] = {}
-    paths = (builtin_pack_paths(lang) if builtin else []) + [Path(p) for p in extra_packs]
     for path in paths:
         for rule in load_pack(path, lang, known_guidelines):
             if rule.id in seen:
@@ -124,7 +129,9 @@ def _load_rules(lang: str, extra_packs: tuple[str, ...], builtin: bool) -> RuleS
                 )
             seen[rule.id] = path
             rules.append(rule)
-    return RuleSet(lang=lang, rules=tuple(rules), profile=load_profile(lang))
+    ruleset = RuleSet(lang=lang, rules=tuple(rules), profile=load_profile(lang))
+    rulecache.store(key, ruleset)
+    return ruleset
 
 
 def load_pack(path: Path, lang: str, known_guidelines: Iterable[str]) -> list[RuleBase]:

@@ -8,6 +8,7 @@ that the suite is reproducible and the fuzz tests take about a minute; ``long``
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,9 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The rule-book cache of this test session lives apart from the user's (subprocesses inherit it).
+os.environ.setdefault("COACH_CACHE_DIR", tempfile.mkdtemp(prefix="coach-test-cache-"))
 
 from coach import Engine
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
+from coach.atomic import write_atomically
 from coach.errors import CoachError
 
 #: The file types the open dialog lists; other text files can still be typed in by name.
@@ -43,18 +43,9 @@ def write_document(path: Path, text: str) -> None:
         raise DocumentSaveError(f"{path}: is a directory; give a file name")
     if not path.parent.is_dir():
         raise DocumentSaveError(f"{path}: the folder {path.parent} does not exist")
-    temporary: str | None = None
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", delete=False
-        ) as handle:
-            temporary = handle.name
-            handle.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
-        os.replace(temporary, path)
+        write_atomically(path, text.encode("utf-8"), path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode())
     except OSError as error:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
         raise DocumentSaveError(f"{path}: cannot save ({error.strerror})") from None
 
 
