@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from coach.atomic import write_atomically
 from coach.errors import CoachError
 
 #: Overrides the user data directory (tests point it at a temporary directory).
@@ -75,11 +75,7 @@ class DraftStore:
         slot = self.slot(path)
         try:
             slot.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=slot.parent, prefix=".draft-", suffix=".tmp", delete=False
-            ) as handle:
-                handle.write(draft.model_dump_json())
-            os.replace(handle.name, slot)
+            write_atomically(slot, draft.model_dump_json().encode("utf-8"))
         except OSError as error:
             raise DraftError(f"cannot autosave the draft to {slot.parent}: {error.strerror}") from None
 
