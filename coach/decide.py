@@ -19,8 +19,8 @@ from dataclasses import replace
 from spacy.language import Language as SpacyLanguage
 from spacy.tokens import Doc
 
-from coach.guidelines import load_catalogue
-from coach.kinds import ContextOptions, FrameRule
+from coach.rules.guidelines import load_catalogue
+from coach.rules.kinds import ContextOptions, FrameRule
 from coach.nlp.candidates import Candidate
 from coach.modes import severity_in_mode
 from coach.nlp.view import doc_view
@@ -28,7 +28,7 @@ from coach.report import (
     Category, Finding, GuidelineText, Language, Mode, Report, SentenceActs, Severity, Suppression,
     verdict_of,
 )
-from coach.rulepack import RuleSet
+from coach.rules.rulepack import RuleSet
 
 CLASSIFIER = "coach_classifier"
 #: The start of the reason of a rule flag the classifier overruled (``overrule_unlikely_flags``).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.kinds import RuleBase
+from coach.rules.kinds import RuleBase
 from coach.report import Category, Mode, Severity
 
 #: Steps a category's severity is raised in a mode. Selling inside a follow-up abuses the

@@ -12,8 +12,8 @@ from coach.cli import exitcodes
 from coach.cli.options import error_line
 from coach.text import plural
 from coach.errors import CoachError
-from coach.guidelines import load_catalogue
-from coach.rulepack import load_rules
+from coach.rules.guidelines import load_catalogue
+from coach.rules.rulepack import load_rules
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _lint(console: Console, langs: list[str], packs: list[str]) -> int:
-    from coach.lint import lint_language
+    from coach.rules.lint import lint_language
 
     problems = [problem for lang in langs for problem in lint_language(lang, packs)]
     for problem in problems:

@@ -254,7 +254,7 @@ def run(args: argparse.Namespace) -> int:
 
 def known_rule_ids(packs: list[Path]) -> set[str]:
     """Every rule id in force, in either language: the ones ``coach rules`` lists."""
-    from coach.rulepack import LANGUAGES, load_rules
+    from coach.rules.rulepack import LANGUAGES, load_rules
 
     return {rule.id for lang in LANGUAGES for rule in load_rules(lang, packs).rules}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coach.kinds import RuleBase
+from coach.rules.kinds import RuleBase
 from coach.report import Severity
 
 

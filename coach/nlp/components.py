@@ -21,21 +21,21 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 from spacy.util import minibatch as spacy_minibatch
 
-from coach.kinds import FrameRule, MatchingRule
-from coach.lexicon import expand_phrases, load_lexicon
+from coach.rules.kinds import FrameRule, MatchingRule
+from coach.rules.lexicon import expand_phrases, load_lexicon
 from coach.nlp.acts import ActTagger
 from coach.nlp.features import feature_words
 from coach.lemmatizer import lemma
 from coach.nlp.candidates import Candidate
 from coach.nlp.context import ContextJudge
 from coach.nlp.extensions import register_extensions
-from coach.phrases import compile_segments
+from coach.rules.phrases import compile_segments
 from coach.nlp.matching import PatternIndex
 from coach.nlp.view import build_view, doc_view
-from coach.kinds.matching import DEFAULT_GAP
+from coach.rules.kinds.matching import DEFAULT_GAP
 from coach.report import Category, Scores
-from coach.profile import load_profile
-from coach.rulepack import RuleSet, load_rules, use_tokenizer, word_splitter
+from coach.rules.profile import load_profile
+from coach.rules.rulepack import RuleSet, load_rules, use_tokenizer, word_splitter
 
 register_extensions()
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from coach.nlp.view import DocView
-from coach.profile import LanguageProfile
+from coach.rules.profile import LanguageProfile
 
 NEGATED = "negated"
 QUOTED = "quoted"

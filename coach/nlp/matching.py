@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from coach.nlp.view import DocView, doc_view
-from coach.phrases import TokenPattern
+from coach.rules.phrases import TokenPattern
 
 #: Beyond this many plain sequences a pattern stays in the Matcher as it is.
 MAX_EXPANSION = 3000

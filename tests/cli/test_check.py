@@ -52,7 +52,7 @@ def test_dutch_hard_sell_pitch_cites_guideline_in_dutch(tmp_path, capsys):
 
 
 def _dutch_title(guideline_id: str) -> str:
-    from coach.guidelines import load_catalogue
+    from coach.rules.guidelines import load_catalogue
 
     return load_catalogue().get(guideline_id).title.nl
 

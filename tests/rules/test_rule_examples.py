@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coach import Engine
-from coach.examples import all_examples, check_example
+from coach.rules.examples import all_examples, check_example
 
 EXAMPLES = all_examples()
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from coach.examples import MIN_EXAMPLES
-from coach.guidelines import load_catalogue
+from coach.rules.examples import MIN_EXAMPLES
+from coach.rules.guidelines import load_catalogue
 from coach.report import Category
-from coach.rulepack import load_rules
+from coach.rules.rulepack import load_rules
 
 LANGS = ("nl", "en")
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from coach.errors import PolicyError, RulePackError
-from coach.guidelines import load_catalogue
-from coach.rulepack import load_pack
+from coach.rules.guidelines import load_catalogue
+from coach.rules.rulepack import load_pack
 from coach.screen.policy import load_policy
 from coach.yamlfile import MAX_YAML_DEPTH, MAX_YAML_VALUES
 

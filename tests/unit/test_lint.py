@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coach import Engine
-from coach.lint import lint_language
-from coach.phrases import split_alternatives
+from coach.rules.lint import lint_language
+from coach.rules.phrases import split_alternatives
 from tests.conftest import DATA
 
 LINT_PACK = DATA / "packs" / "lint.yaml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coach.errors import RulePackError
-from coach.guidelines import load_catalogue
-from coach.rulepack import load_pack
+from coach.rules.guidelines import load_catalogue
+from coach.rules.rulepack import load_pack
 from tests.conftest import DATA
 
 PACKS = DATA / "packs"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from coach import rulecache
-from coach.rulepack import _load_rules, load_rules
+from coach.rules import rulecache
+from coach.rules.rulepack import _load_rules, load_rules
 
 PACK = """language: en
 defaults:

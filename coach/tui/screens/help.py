@@ -58,7 +58,7 @@ class HelpScreen(ModalScreen[None]):
         return "\n".join(lines)
 
     def _catalogue_lines(self) -> list[str]:
-        from coach.guidelines import load_catalogue
+        from coach.rules.guidelines import load_catalogue
 
         try:
             catalogue = load_catalogue()

@@ -20,7 +20,7 @@ from pathlib import Path
 from coach import __version__
 from coach.atomic import write_atomically
 
-_CODE = Path(__file__).resolve().parent
+_CODE = Path(__file__).resolve().parent.parent  # the whole coach package
 
 
 def cache_dir() -> Path | None:

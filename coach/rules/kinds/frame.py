@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from coach.kinds.base import RuleBase
+from coach.rules.kinds.base import RuleBase
 from coach.nlp.acts import ACTS
 
 Hits = dict[str, list[tuple[int, int]]]

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from coach.report import Scores
-from coach.kinds.base import RuleBase
+from coach.rules.kinds.base import RuleBase
 
 _COMPARISON = re.compile(r"^\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$")
 _OPERATORS = {

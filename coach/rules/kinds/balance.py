@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from coach.kinds.base import RuleBase
+from coach.rules.kinds.base import RuleBase
 from coach.report import Category, Severity
 
 

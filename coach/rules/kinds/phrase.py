@@ -1,4 +1,4 @@
-"""Kind ``phrase``: lists of phrases in the notation of ``coach.phrases``."""
+"""Kind ``phrase``: lists of phrases in the notation of ``coach.rules.phrases``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from coach.kinds.matching import MatchingRule
-from coach.lexicon import expand_phrases
-from coach.phrases import TokenPattern, compile_phrase, compile_segments
+from coach.rules.kinds.matching import MatchingRule
+from coach.rules.lexicon import expand_phrases
+from coach.rules.phrases import TokenPattern, compile_phrase, compile_segments
 
 
 class PhraseRule(MatchingRule):

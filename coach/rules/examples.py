@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from coach.engine import Engine
-from coach.kinds import BalanceRule, RuleBase
+from coach.rules.kinds import BalanceRule, RuleBase
 from coach.report import Report
-from coach.rulepack import load_rules
+from coach.rules.rulepack import load_rules
 
 MIN_EXAMPLES = 2
 

@@ -6,7 +6,7 @@ Two mistakes load without an error and change what a rule matches:
   already matches every form, so the second option is noise that hides what the rule means;
 - an option of an ``a|b`` alternative that the tokenizer reads as several words
   (``walk-through``, ``won't``): an alternative stands for one word, so coach matches such an
-  option as a phrase of its own (``coach.phrases.split_alternatives``); the pack should say so.
+  option as a phrase of its own (``coach.rules.phrases.split_alternatives``); the pack should say so.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from coach.kinds import RuleBase
+from coach.rules.kinds import RuleBase
 from coach.lemmatizer import lemma
-from coach.lexicon import CLASS_REFERENCE, NOTATION, lexicon_path, load_lexicon
-from coach.phrases import wildcard_regex
-from coach.rulepack import load_rules, word_splitter
+from coach.rules.lexicon import CLASS_REFERENCE, NOTATION, lexicon_path, load_lexicon
+from coach.rules.phrases import wildcard_regex
+from coach.rules.rulepack import load_rules, word_splitter
 
 
 @dataclass(frozen=True)

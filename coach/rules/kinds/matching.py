@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from pydantic import Field
 
-from coach.kinds.base import RuleBase
-from coach.phrases import TokenPattern
+from coach.rules.kinds.base import RuleBase
+from coach.rules.phrases import TokenPattern
 
 
 DEFAULT_GAP = 6

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from coach.paths import rules_dir
-from coach.phrases import split_alternatives
+from coach.rules.phrases import split_alternatives
 from coach.yamlfile import read_rules_file
 
 #: ``<name>`` in a phrase; ``<num>`` and ``<any>`` are notation, not classes.

@@ -14,13 +14,13 @@ from spacy.matcher import Matcher
 from spacy.vocab import Vocab
 
 from coach.errors import RulePackError
-from coach import rulecache
-from coach.guidelines import catalogue_path, load_catalogue
-from coach.kinds import KINDS, BalanceRule, FrameRule, MatchingRule, MetricRule, RuleBase
-from coach.lexicon import CLASS_REFERENCE, NOTATION, expand_phrases, lexicon_path, load_lexicon
+from coach.rules import rulecache
+from coach.rules.guidelines import catalogue_path, load_catalogue
+from coach.rules.kinds import KINDS, BalanceRule, FrameRule, MatchingRule, MetricRule, RuleBase
+from coach.rules.lexicon import CLASS_REFERENCE, NOTATION, expand_phrases, lexicon_path, load_lexicon
 from coach.paths import rules_dir
-from coach.phrases import PhraseSyntaxError, compile_phrase
-from coach.profile import LanguageProfile, load_profile, profile_path
+from coach.rules.phrases import PhraseSyntaxError, compile_phrase
+from coach.rules.profile import LanguageProfile, load_profile, profile_path
 from coach.report import Language
 from coach.yamlfile import YamlProblem, line_of, locate_error, read_yaml, strip_lines
 

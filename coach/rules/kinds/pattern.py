@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from coach.kinds.matching import MatchingRule
-from coach.phrases import TokenPattern
+from coach.rules.kinds.matching import MatchingRule
+from coach.rules.phrases import TokenPattern
 
 
 class PatternRule(MatchingRule):
