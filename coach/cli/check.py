@@ -18,7 +18,6 @@ from coach.render import render_json, render_text
 from coach.report import Report, Severity
 from coach.timeguard import AnalysisFailure, analyse_within
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = exitcodes.OK, exitcodes.FINDINGS, exitcodes.USAGE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,14 +44,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if not args.paths and sys.stdin.isatty():
         error_line("check: give one or more text files, or pipe text in (e.g. 'coach check pitch.txt')")
-        return EXIT_INPUT
+        return exitcodes.USAGE
     paths = args.paths or ["-"]
     if paths.count("-") > 1:
         error_line("standard input ('-') can be read only once")
-        return EXIT_INPUT
+        return exitcodes.USAGE
     if args.time_limit <= 0:
         error_line("--time-limit must be more than 0 seconds")
-        return EXIT_INPUT
+        return exitcodes.USAGE
     texts: list[DecodedText] = []
     errors: list[dict[str, str]] = []
     for path in paths:
@@ -74,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         engine.warm_up({args.lang} if args.lang != "auto" else {detect_language(t.text) for t in texts})
     except CoachError as exc:  # e.g. a broken rule pack
         error_line(str(exc))
-        return EXIT_INPUT
+        return exitcodes.USAGE
     reports: list[Report] = []
     failures: list[Exception] = []
     for decoded, outcome in zip(texts, analyse_within(
@@ -84,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(outcome, AnalysisFailure):
             if isinstance(outcome.error, CoachError):  # e.g. a broken rule pack: one line, no text analysed
                 error_line(str(outcome.error))
-                return EXIT_INPUT
+                return exitcodes.USAGE
             if outcome.error is not None:
                 failures.append(outcome.error)  # a bug, not the user's doing: exit 3 below
             error_line(f"{decoded.source}: {outcome.reason}")
@@ -95,8 +94,8 @@ def run(args: argparse.Namespace) -> int:
     if failures:
         raise failures[0]
     if errors:
-        return EXIT_INPUT
-    return EXIT_FINDINGS if any(_fails(r, args.fail_on) for r in reports) else EXIT_OK
+        return exitcodes.USAGE
+    return exitcodes.FINDINGS if any(_fails(r, args.fail_on) for r in reports) else exitcodes.OK
 
 
 def _print(reports: list[Report], errors: list[dict[str, str]], args: argparse.Namespace) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from coach.cli import exitcodes
 from coach.cli.options import error_line
 from coach.errors import CoachError
 from coach.report import FLAG_CATEGORIES
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return _compare(*args.compare)
     if not args.corpus:
         error_line("eval needs a labelled corpus (CORPUS.jsonl ...) or --compare BEFORE.json AFTER.json")
-        return 2
+        return exitcodes.USAGE
     from coach.engine import default_engine  # spaCy loads only when a command needs it
     from coach.evaluation import SOURCES, evaluate, read_corpus
 
@@ -55,10 +56,10 @@ def run(args: argparse.Namespace) -> int:
         items = list(read_corpus(args.corpus, args.split))
     except CoachError as exc:
         error_line(str(exc))
-        return 2
+        return exitcodes.USAGE
     if not items:
         error_line(f"no items{' in split ' + repr(args.split) if args.split else ''} in {', '.join(args.corpus)}")
-        return 2
+        return exitcodes.USAGE
     console = Console(stderr=True)
     sources = SOURCES if args.ablate else ("both",)
     results = {}
@@ -70,14 +71,14 @@ def run(args: argparse.Namespace) -> int:
         if args.ablate:
             payload["ablation"] = {s: {k: v for k, v in r.as_dict().items() if k != "errors"} for s, r in results.items()}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        return 0
+        return exitcodes.OK
     out = Console(highlight=False)
     print_table(results["both"], out, args.show_errors)
     if args.by:
         print_groups(results["both"], out)
     if args.ablate:
         print_ablation(results, out)
-    return 0
+    return exitcodes.OK
 
 
 def print_table(result: "Evaluation", console: Console, show_errors: bool) -> None:
@@ -151,13 +152,13 @@ def _compare(before_path: str, after_path: str) -> int:
             runs.append(json.loads(Path(path).read_text(encoding="utf-8")))
         except OSError as exc:
             error_line(f"{path}: cannot be read ({exc.strerror or exc})")
-            return 2
+            return exitcodes.USAGE
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             error_line(f"{path}: not a saved 'coach eval --format json' run ({exc})")
-            return 2
+            return exitcodes.USAGE
         if not isinstance(runs[-1], dict) or "languages" not in runs[-1]:
             error_line(f"{path}: not a saved 'coach eval --format json' run (no 'languages' key)")
-            return 2
+            return exitcodes.USAGE
     table = Table(title=f"change from {before_path} to {after_path}")
     for column in ("lang", "category", "P", "R", "F1", "false alarms"):
         table.add_column(column, justify="left" if column in ("lang", "category") else "right")
@@ -179,4 +180,4 @@ def _compare(before_path: str, after_path: str) -> int:
         else:
             table.add_row(row["lang"], row["category"], "", "", "", "")
     Console(highlight=False).print(table)
-    return 0
+    return exitcodes.OK

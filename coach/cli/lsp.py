@@ -10,7 +10,6 @@ import sys
 from coach.cli import exitcodes
 from coach.cli.options import error_line
 
-EXIT_OK, EXIT_USAGE = exitcodes.OK, exitcodes.USAGE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as error:
         missing = (error.name or "a package").split(".")[0]
         error_line(f"coach lsp needs the lsp extra ({missing} is missing): pip install 'coach[lsp]'")
-        return EXIT_USAGE
+        return exitcodes.USAGE
     logging.basicConfig(
         filename=args.log_file, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
@@ -43,4 +42,4 @@ def run(args: argparse.Namespace) -> int:
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     create_server().start_io(stdin=sys.stdin.buffer, stdout=protocol_out)
-    return EXIT_OK
+    return exitcodes.OK

@@ -29,11 +29,6 @@ COMMANDS = {
     "lsp": "coach.cli.lsp",
 }
 
-EXIT_USAGE = exitcodes.USAGE
-EXIT_OUTPUT = exitcodes.USAGE
-EXIT_INTERNAL = exitcodes.INTERNAL
-EXIT_INTERRUPTED = exitcodes.INTERRUPTED
-EXIT_TERMINATED = exitcodes.TERMINATED
 
 _DEBUG_HELP = "on an internal error, print the full traceback (also: COACH_DEBUG=1)"
 
@@ -80,10 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except KeyboardInterrupt:
         print("coach: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return exitcodes.INTERRUPTED
     except Terminated:
         print("coach: terminated (SIGTERM); nothing half-written was left behind", file=sys.stderr)
-        return EXIT_TERMINATED
+        return exitcodes.TERMINATED
     except OSError as exc:
         if stdout.failure is None and not isinstance(exc, BrokenPipeError):
             return _internal_error(exc, debug)
@@ -93,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = ("the reader went away (broken pipe)" if isinstance(exc, BrokenPipeError)
                   else exc.strerror or str(exc))
         print(f"coach: cannot write to standard output: {reason}", file=sys.stderr)
-        return EXIT_OUTPUT
+        return exitcodes.USAGE
     except Exception as exc:  # noqa: BLE001 - every other failure is a bug: say so in one line
         return _internal_error(exc, debug)
     finally:
@@ -152,7 +147,7 @@ def _internal_error(exc: BaseException, debug: bool) -> int:
     detail = str(exc).splitlines()[0] if str(exc) else ""
     print(f"coach: internal error ({type(exc).__name__}{': ' + detail if detail else ''}); this is a bug"
           + ("" if debug else " — run again with --debug for the details"), file=sys.stderr)
-    return EXIT_INTERNAL
+    return exitcodes.INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,7 +30,6 @@ from coach.screen.writers import REPORT_FORMATS, ReportWriter, describe_write_er
 if TYPE_CHECKING:
     from coach.engine import Engine
 
-EXIT_OK, EXIT_ATTENTION, EXIT_INPUT, EXIT_INTERRUPTED = exitcodes.OK, exitcodes.FINDINGS, exitcodes.USAGE, exitcodes.INTERRUPTED
 
 _EPILOG = f"""\
 inputs:
@@ -123,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     problem = _usage_problem(args)
     if problem:
         error_line(problem)
-        return EXIT_INPUT
+        return exitcodes.USAGE
     paths = args.paths or [STDIN]
     out: TextIO = sys.stderr if args.report == STDIN else sys.stdout
 
@@ -142,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
         check_rule_names(policy, known_rule_ids(policy.pack_paths))
     except CoachError as exc:
         error_line(str(exc))
-        return EXIT_INPUT
+        return exitcodes.USAGE
     jobs = args.jobs or default_jobs()
     if jobs > default_jobs():
         notice(f"--jobs {jobs} is more than the {default_jobs()} CPUs of this machine; using {default_jobs()}")
@@ -168,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         _discard(writer, board)
         error_line(describe_write_error(args.board if writer else args.report, exc) + "; nothing was screened")
-        return EXIT_INPUT
+        return exitcodes.USAGE
     screener = BatchScreener(engine, policy, settings)
     named = FieldNames(text=args.text_field, id=args.id_field, sender=args.sender_field)
     started = time.monotonic()
@@ -218,28 +217,28 @@ def run(args: argparse.Namespace) -> int:
         _discard(writer, board)
         _print_summary(summary, out, time.monotonic() - started)
         error_line("interrupted: " + ("no report was written" if writer or board else "partial summary above"))
-        return EXIT_INTERRUPTED
+        return exitcodes.INTERRUPTED
     except WorkerCrashed as exc:
         _discard(writer, board)
         error_line(f"{exc}; no report was written")
-        return EXIT_INPUT
+        return exitcodes.USAGE
     except stopped as exc:
         summary.interrupted = True
         _discard(writer, board)
         _print_summary(summary, out, time.monotonic() - started)
         error_line(f"{exc}; no report was written")
-        return EXIT_INPUT
+        return exitcodes.USAGE
     except CoachError as exc:  # the cluster could not be used; nothing was screened
         _discard(writer, board)
         error_line(str(exc))
-        return EXIT_INPUT
+        return exitcodes.USAGE
     except OSError as exc:
         _discard(writer, board)
         if isinstance(exc, BrokenPipeError) and (writing or STDIN) == STDIN:
             raise  # standard output is gone: the command's caller says so once
         lost = "; no report was written" if (writer or board) else ""
         error_line(describe_write_error(writing or STDIN, exc) + lost)
-        return EXIT_INPUT
+        return exitcodes.USAGE
     except BaseException:
         _discard(writer, board)
         raise

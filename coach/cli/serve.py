@@ -9,7 +9,6 @@ import socket
 from coach.cli import exitcodes
 from coach.cli.options import LANG_CHOICES, MODE_CHOICES, error_line
 
-EXIT_OK, EXIT_USAGE = exitcodes.OK, exitcodes.USAGE
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 
@@ -53,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as error:
         missing = (error.name or "a package").split(".")[0]
         error_line(f"coach serve needs the serve extra ({missing} is missing): pip install 'coach[serve]'")
-        return EXIT_USAGE
+        return exitcodes.USAGE
 
     if not is_loopback(args.host):
         error_line(
@@ -72,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
         server.serve(announce=announce)
     except ServeError as error:
         error_line(str(error))
-        return EXIT_USAGE
-    return EXIT_OK
+        return exitcodes.USAGE
+    return exitcodes.OK
 
 
 def _address(host: str, port: int) -> str:

@@ -11,8 +11,6 @@ from coach.cli import exitcodes
 from coach.errors import CoachError
 from coach.report import Mode
 
-EXIT_OK = exitcodes.OK
-EXIT_USAGE = 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,20 +52,20 @@ def run(args: argparse.Namespace) -> int:
         problem = _unopenable(path)
         if problem:
             print(f"coach: {problem}", file=sys.stderr)
-            return EXIT_USAGE
+            return exitcodes.USAGE
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(
             "coach: the studio needs an interactive terminal; to analyse a file use `coach check FILE`",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+        return exitcodes.USAGE
 
     from coach.tui.app import StudioApp
 
     app = StudioApp(path=path, mode=args.mode, lang=args.lang)
     _save_draft_on_hangup(app)
     result = app.run()
-    return EXIT_OK if result is None else int(result)
+    return exitcodes.OK if result is None else int(result)
 
 
 def _unopenable(path: Path) -> str | None:
