@@ -13,6 +13,7 @@ read ``Report.verdict`` and nothing else.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 import re
 from dataclasses import replace
 
@@ -104,7 +105,7 @@ def decide(doc: Doc, nlp: SpacyLanguage, *, source: str, language: Language, mod
     if classifier is not None and doc.cats:
         model_scores = {c.value: round(doc.cats.get(c.value, 0.0), 3) for c in MODEL_GUIDELINES}
         thresholds = dict(classifier.thresholds)
-        findings, overruled = overrule_unlikely_flags(findings, doc.cats, getattr(classifier, "vetoes", {}), text)
+        findings, overruled = overrule_unlikely_flags(findings, doc.cats, classifier.vetoes, text)
         suppressed += overruled
         added, set_aside = model_findings(doc, classifier, judge, language, findings, line_starts, text)
         findings += added
@@ -200,19 +201,18 @@ def overrule_unlikely_flags(findings: list[Finding], scores: dict[str, float], v
 
 
 def model_openings(doc: Doc, classifier, judge, text: str,
-                   spoken: set[Category]) -> dict[Category, tuple[tuple[int, int, int, int], str | None]]:
-    """Where the classifier may speak, whatever its confidence: per category no rule spoke in
-    (of a text long enough to judge), the sentence that drives its score and the context reason
-    that sets that sentence aside, if any. Training chooses thresholds on these same openings.
+                   categories: Iterable[Category]) -> dict[Category, tuple[tuple[int, int, int, int], str | None]]:
+    """Where the classifier may speak, whatever its confidence: per category of ``categories``
+    (those no rule spoke in), in a text long enough to judge, the sentence that drives its score
+    and the context reason that sets that sentence aside, if any. Training chooses thresholds
+    on these same openings.
     """
     if len(text.split()) < MODEL_MIN_WORDS:
         return {}
     view = doc_view(doc)
     regions = judge.regions(text)
     openings = {}
-    for category in MODEL_GUIDELINES:
-        if category in spoken:
-            continue
+    for category in categories:
         first, last, start, end = _driving_sentence(doc, classifier, category.value)
         reason = judge.reason(view, first, last, start, end, doc._.coach_cues or {}, regions, SENTENCE_CONTEXT)
         openings[category] = ((first, last, start, end), reason)
@@ -233,9 +233,7 @@ def model_findings(doc: Doc, classifier, judge, language: Language, findings: li
         if category not in spoken
         and doc.cats.get(category.value, 0.0) >= classifier.thresholds.get(category.value, 1.0)
     ]
-    if not confident:
-        return [], []
-    openings = model_openings(doc, classifier, judge, text, spoken | (set(MODEL_GUIDELINES) - set(confident)))
+    openings = model_openings(doc, classifier, judge, text, confident)
     added, set_aside = [], []
     for category, ((_, _, start, end), reason) in openings.items():
         score = doc.cats[category.value]

@@ -27,13 +27,13 @@ from spacy.util import fix_random_seed
 
 from spacy.tokens import Doc
 
-from coach.decide import MODEL_MIN_WORDS, VETO_MAX_WORDS, model_openings
+from coach.decide import MODEL_GUIDELINES, MODEL_MIN_WORDS, VETO_MAX_WORDS, decide, model_openings
 from coach.engine import Engine
 from coach.evaluation import read_corpus
 from coach.nlp.features import feature_words
 from coach.nlp.view import doc_view
 from coach.normalise import normalise
-from coach.report import Language
+from coach.report import Language, Mode
 from coach.paths import PROJECT_ROOT, classifier_dir
 from coach.report import FLAG_CATEGORIES
 
@@ -68,10 +68,7 @@ def _reading_engine() -> Engine:
 
 def featurise(items, lang: str):
     """(feature words, labels, source) for each (text, labels, source): what the model reads."""
-    engine = _reading_engine()
-    # The engine reads texts normalised (hidden characters, look-alikes undone): so does training.
-    docs = engine.pipeline(Language(lang)).pipe(normalise(text).text for text, _, _ in items)
-    return [(feature_words(doc), labels, source) for doc, (_, labels, source) in zip(docs, items)]
+    return Readings(items, lang).featurised
 
 
 @dataclass(frozen=True)
@@ -83,18 +80,23 @@ class RuleFlags:
 
 
 class Readings:
-    """The engine's reading of training texts, kept to ask, for any model, where the engine
-    would let that model speak (``coach.decide.model_openings``)."""
+    """The engine's reading of training texts, each read once: what the model reads of them,
+    what the rules found, and, for any model, where the engine would let that model speak
+    (``coach.decide.model_openings``)."""
 
     def __init__(self, items, lang: str):
-        engine = _reading_engine()
-        pipeline = engine.pipeline(Language(lang))
+        pipeline = _reading_engine().pipeline(Language(lang))
+        # The engine reads texts normalised (hidden characters, look-alikes undone): so does training.
         self.texts = [normalise(text).text for text, _, _ in items]
         self.docs = list(pipeline.pipe(self.texts))
         self.judge = pipeline.get_pipe("coach_context").judge
-        reports = list(engine.analyze_many((text for text, _, _ in items), lang=lang))
-        # Any rule finding in a category leaves that category to the rules.
-        self.spoken = [{f.category for f in report.findings} for report in reports]
+        self.featurised = [(feature_words(doc), labels, source) for doc, (_, labels, source) in zip(self.docs, items)]
+        reports = [decide(doc, pipeline, source="-", language=Language(lang), mode=Mode.MESSAGE, detected=False)
+                   for doc in self.docs]
+        #: Per text, the categories no rule spoke in (any finding, a note included, leaves it to the rules).
+        self.unspoken = [
+            [c for c in MODEL_GUIDELINES if c not in {f.category for f in report.findings}] for report in reports
+        ]
         #: The categories the rules flag, and whether the text is long enough for a veto.
         self.flagged = [
             RuleFlags(frozenset(f.category.value for f in report.findings if f.is_flag),
@@ -109,7 +111,7 @@ class Readings:
             k: frozenset(
                 category.value
                 for category, (_, reason) in model_openings(
-                    self.docs[k], scorer, self.judge, self.texts[k], self.spoken[k]).items()
+                    self.docs[k], scorer, self.judge, self.texts[k], self.unspoken[k]).items()
                 if reason is None
             )
             for k in indices
@@ -153,8 +155,8 @@ def train(texts_labels, lang: str):
     return nlp
 
 
-def choose_thresholds(synthetic, real_dev, lang: str, borrowed=(), real_readings=None,
-                      trap_readings=None) -> tuple[dict[str, float], dict[str, float]]:
+def choose_thresholds(real_readings: Readings, trap_readings: Readings, lang: str,
+                      borrowed=()) -> tuple[dict[str, float], dict[str, float]]:
     """Per category, the threshold at which the model adds a finding and the veto below which
     it overrules a rule's flag, chosen on held-out real dev pages (see ``_joint_thresholds``).
 
@@ -164,30 +166,29 @@ def choose_thresholds(synthetic, real_dev, lang: str, borrowed=(), real_readings
     dev split's clean texts (traps: negations, warnings, stories), scored by a model trained
     without them.
     """
-    everywhere = frozenset(LABELS)
+    synthetic, real_dev = trap_readings.featurised, real_readings.featurised
     sources = sorted({s for _, _, s in real_dev})
-    scored: list[tuple[dict[str, float], list[str], frozenset[str], frozenset[str]]] = []
+    scored: list[tuple[dict[str, float], list[str], frozenset[str], RuleFlags]] = []
     for fold in range(FOLDS):
         held = {s for k, s in enumerate(sources) if k % FOLDS == fold}
         nlp = train(synthetic + list(borrowed) + [i for i in real_dev if i[2] not in held], lang)
         indices = [k for k, item in enumerate(real_dev) if item[2] in held]
-        gates = real_readings.gates(nlp, indices) if real_readings else {k: everywhere for k in indices}
+        gates = real_readings.gates(nlp, indices)
         for k in indices:
-            flagged = real_readings.flagged[k] if real_readings else RuleFlags(frozenset(), False)
-            scored.append((nlp(Doc(nlp.vocab, words=real_dev[k][0])).cats, real_dev[k][1], gates[k], flagged))
+            scored.append((nlp(Doc(nlp.vocab, words=real_dev[k][0])).cats, real_dev[k][1], gates[k],
+                           real_readings.flagged[k]))
     nlp = train([item for item in synthetic if item[1]] + list(borrowed) + real_dev, lang)
     clean = [k for k, item in enumerate(synthetic) if not item[1]]
-    trap_gates = trap_readings.gates(nlp, clean) if trap_readings else {k: everywhere for k in clean}
+    trap_gates = trap_readings.gates(nlp, clean)
     trap_scores = [(nlp(Doc(nlp.vocab, words=synthetic[k][0])).cats, trap_gates[k]) for k in clean]
     report_curve([(cats, labels) for cats, labels, _, _ in scored])
     # The rules' right flags on our own corpus, each scored by a model trained without it (two
     # halves): a veto must not overrule many of them (the synthetic floors guard them too).
-    synthetic_flags = trap_readings.flagged if trap_readings else [RuleFlags(frozenset(), False)] * len(synthetic)
     guarded = []
     for half in (0, 1):
         guard = train([item for k, item in enumerate(synthetic) if k % 2 != half] + list(borrowed) + real_dev, lang)
         guarded += [
-            (guard(Doc(guard.vocab, words=synthetic[k][0])).cats, synthetic[k][1], synthetic_flags[k])
+            (guard(Doc(guard.vocab, words=synthetic[k][0])).cats, synthetic[k][1], trap_readings.flagged[k])
             for k in range(half, len(synthetic), 2)
         ]
     thresholds, vetoes = _joint_thresholds(scored, trap_scores, guarded)
@@ -325,7 +326,8 @@ def report_curve(scored) -> None:
 
 def build(lang: str) -> None:
     synthetic_items, real_items = training_items(lang)
-    synthetic, real_dev = featurise(synthetic_items, lang), featurise(real_items, lang)
+    synthetic_readings, real_readings = Readings(synthetic_items, lang), Readings(real_items, lang)
+    synthetic, real_dev = synthetic_readings.featurised, real_readings.featurised
     borrowed = []
     if lang in BORROW_FROM:
         # The acts, classes and their pairs are the same words in both languages, so the
@@ -334,8 +336,7 @@ def build(lang: str) -> None:
         for items in training_items(other):
             borrowed += [(words, labels, None) for words, labels, _ in featurise(items, other)]
     thresholds, vetoes = (
-        choose_thresholds(synthetic, real_dev, lang, borrowed,
-                          Readings(real_items, lang), Readings(synthetic_items, lang))
+        choose_thresholds(real_readings, synthetic_readings, lang, borrowed)
         if real_dev else ({l: SILENT for l in LABELS}, {l: 0.0 for l in LABELS})
     )
     nlp = train(synthetic + borrowed + real_dev, lang)
