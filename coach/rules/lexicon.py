@@ -69,7 +69,6 @@ def expand_classes(phrase: str, lexicon: Lexicon) -> list[str]:
         name = found.group(1)
         if name not in lexicon.classes:
             raise KeyError(name)
-        # Words the tokenizer may cut up ("e-mail", "won't") join no alternative: see split_alternatives.
         simple = [w for w in lexicon.classes[name] if " " not in w and not w.startswith("=") and "|" not in w]
         other = [w for w in lexicon.classes[name] if w not in simple]
         variants = []

@@ -19,7 +19,7 @@ from pathlib import Path
 from coach.rules.kinds import RuleBase
 from coach.lemmatizer import lemma
 from coach.rules.lexicon import CLASS_REFERENCE, NOTATION, lexicon_path, load_lexicon
-from coach.rules.phrases import wildcard_regex
+from coach.rules.phrases import is_clitic, wildcard_regex
 from coach.rules.rulepack import load_rules, word_splitter
 
 
@@ -88,8 +88,7 @@ def _alternative_problems(options: Iterable[str], lang: str, split: Callable[[st
     for option in options:
         if option in NOTATION or option.startswith("<"):
             continue
-        # A clitic ("'ve") is one token after a word, though not on its own.
-        pieces = [option] if option[0] in "'’" else split(option)
+        pieces = [option] if is_clitic(option) else split(option)
         if len(pieces) > 1:
             problems.append(
                 f"{option!r} is read as {len(pieces)} words ({' '.join(pieces)}), but an alternative "
@@ -104,7 +103,6 @@ def _alternative_problems(options: Iterable[str], lang: str, split: Callable[[st
                 "matches every form; keep one"
             )
     return problems
-
 
 
 def _wildcard_group_problems(options: list[str]) -> list[str]:

@@ -28,6 +28,11 @@ class PhraseSyntaxError(ValueError):
     """A phrase cannot be turned into a token pattern."""
 
 
+def is_clitic(option: str) -> bool:
+    """ "'ve", "'s": one token when cut off a word, though not when the tokenizer reads it alone."""
+    return option[:1] in ("'", "’")
+
+
 def split_alternatives(phrase: str) -> list[str]:
     """The phrase, with each alternatives option that holds more than letters and digits
     (``free|half-price``) moved to a phrase of its own (``free``, ``half-price``).
@@ -43,8 +48,7 @@ def split_alternatives(phrase: str) -> list[str]:
         if "|" not in core or "*" in core:
             continue
         options = [o for o in core.split("|") if o]
-        # Clitics ("'ve", "'s") stay: cut off a word they are one token, alone they are not.
-        apart = [o for o in options if not o.isalnum() and o[0] not in "'’" and o not in ("<num>", "<any>")]
+        apart = [o for o in options if not o.isalnum() and not is_clitic(o) and o not in ("<num>", "<any>")]
         if not apart:
             continue
         joined = [o for o in options if o not in apart]
