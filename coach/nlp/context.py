@@ -24,6 +24,9 @@ GENERAL = "general statement about others"
 NEGATION_REACH_BEFORE = 6
 NEGATION_REACH_AFTER = 3
 MAX_QUOTE_CHARS = 400
+#: When quotations hold at least this share of a text's characters, the text is the quoted
+#: message itself (pasted with its quotation marks), not a text that quotes someone.
+WHOLE_TEXT_QUOTE_SHARE = 0.7
 
 _CLOSERS = {"“": "”", "„": "”“", "«": "»", "‹": "›", '"': '"', "‘": "’", "'": "'", "”": "”"}
 _DUTCH_PERFECT = frozenset({"heeft", "had", "hebben", "hadden", "heb", "hebt"})
@@ -67,6 +70,8 @@ def find_regions(text: str, reply_headers: list[re.Pattern[str]]) -> Regions:
                     break
                 j += 1
         i += 1
+    if regions.quotes and _share(text, regions.quotes) >= WHOLE_TEXT_QUOTE_SHARE:
+        regions.quotes = []
     offset = 0
     for line in text.splitlines(keepends=True):
         stripped = line.strip()
@@ -77,6 +82,13 @@ def find_regions(text: str, reply_headers: list[re.Pattern[str]]) -> Regions:
             break
         offset += len(line)
     return regions
+
+
+def _share(text: str, ranges: list[tuple[int, int]]) -> float:
+    """The share of the text's non-space characters inside ``ranges``."""
+    total = sum(not c.isspace() for c in text)
+    inside = sum(not c.isspace() for s, e in ranges for c in text[s:e])
+    return inside / total if total else 0.0
 
 
 def _opens(text: str, i: int) -> bool:

@@ -50,6 +50,9 @@ def test_context_sets_matches_aside(behaviour_engine, text, lang, reason):
     ("Wij verkopen websites, bel me maar.", "nl"),
     ("I'd love to pitch you our plan over coffee.", "en"),
     ("Not only do we sell the best plans, they are cheap.", "en"),
+    # A message pasted with its quotation marks is the message itself, not a quote in a text.
+    ("“Goedemorgen, wij verkopen de beste software en ik bel u graag even.”", "nl"),
+    ('"Hi Sam, I would love to pitch you our plan over a quick call next week."', "en"),
 ])
 def test_the_behaviour_itself_stands(behaviour_engine, text, lang):
     assert _outcome(behaviour_engine, text, lang) is None
