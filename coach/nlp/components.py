@@ -45,6 +45,7 @@ CUE_LISTS = {
     "third": "third_person",
     "generic": "generic_subjects",
     "negexc": "negation_exceptions",
+    "commentary": "commentary_cues",
 }
 
 

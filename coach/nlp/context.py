@@ -19,6 +19,7 @@ EARLIER_MAIL = "earlier mail"
 WARNING = "warning against it"
 STORY = "story about someone else"
 GENERAL = "general statement about others"
+COMMENTARY = "commentary on such schemes"
 
 #: How far (in words) a negator reaches before and after a match.
 NEGATION_REACH_BEFORE = 6
@@ -135,7 +136,17 @@ class ContextJudge:
             reported = self._reported(view, sent, start, cues)
             if reported:
                 return reported
+            if self._commentary(view, cues):
+                return COMMENTARY
         return None
+
+    def _commentary(self, view: DocView, cues) -> bool:
+        """Whether the text names a scheme the way only its critics do ("MLM", "pyramid
+        scheme"); a recruiter's denial ("this is not a pyramid scheme") does not count."""
+        return any(
+            not self._negated(view, view.sentence(s), s, e, cues)
+            for s, e in cues.get("commentary", ())
+        )
 
     def _warned(self, view: DocView, sent: tuple[int, int], start: int, end: int, cues) -> bool:
         # "Don't hesitate" urges rather than warns: exception phrases neutralise cues in them.

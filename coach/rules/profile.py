@@ -27,6 +27,9 @@ class LanguageProfile(BaseModel):
     negation_exceptions: list[str] = []
     #: Phrases that turn a sentence into a warning against a behaviour.
     warning_cues: list[str] = []
+    #: Names a text gives a scheme only when it comments on it ("pyramid scheme", "MLM"):
+    #: one such name, not negated, makes every match in the text talk about the behaviour.
+    commentary_cues: list[str] = []
     #: Words that refer to the writer, and to the reader.
     self_words: list[str] = Field(min_length=1)
     reader_words: list[str] = Field(min_length=1)

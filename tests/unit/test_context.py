@@ -39,6 +39,8 @@ def _outcome(engine: Engine, text: str, lang: str) -> str | None:
     ("Vorige maand probeerde een man me aan tafel een verzekering te verkopen.", "nl", "story about someone else"),
     ("Last week a guy tried to sell me insurance over coffee.", "en", "story about someone else"),
     ("Mensen die alleen komen verkopen, haken snel af.", "nl", "general statement about others"),
+    ("It is an MLM: you buy the starter kit, then you recruit your friends.", "en", "commentary on such schemes"),
+    ("Dit is gewoon een piramidespel. Je moet vooral anderen rekruteren.", "nl", "commentary on such schemes"),
 ])
 def test_context_sets_matches_aside(behaviour_engine, text, lang, reason):
     assert _outcome(behaviour_engine, text, lang) == reason
@@ -50,6 +52,9 @@ def test_context_sets_matches_aside(behaviour_engine, text, lang, reason):
     ("Wij verkopen websites, bel me maar.", "nl"),
     ("I'd love to pitch you our plan over coffee.", "en"),
     ("Not only do we sell the best plans, they are cheap.", "en"),
+    # A recruiter's denial names the scheme too, and is no commentary on it.
+    ("This is not a pyramid scheme, so let me pitch you the plan.", "en"),
+    ("Het is geen piramidespel, dus laat me je het plan even pitchen: wij verkopen het samen.", "nl"),
     # A message pasted with its quotation marks is the message itself, not a quote in a text.
     ("“Goedemorgen, wij verkopen de beste software en ik bel u graag even.”", "nl"),
     ('"Hi Sam, I would love to pitch you our plan over a quick call next week."', "en"),
