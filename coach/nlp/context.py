@@ -24,6 +24,8 @@ COMMENTARY = "commentary on such schemes"
 #: How far (in words) a negator reaches before and after a match.
 NEGATION_REACH_BEFORE = 6
 NEGATION_REACH_AFTER = 3
+#: How far (in words) before a scheme's name a negator makes it a denial ("not a pyramid scheme").
+NEGATION_REACH_DENIAL = 3
 MAX_QUOTE_CHARS = 400
 #: When quotations hold at least this share of a text's characters, the text is the quoted
 #: message itself (pasted with its quotation marks), not a text that quotes someone.
@@ -143,10 +145,21 @@ class ContextJudge:
     def _commentary(self, view: DocView, cues) -> bool:
         """Whether the text names a scheme the way only its critics do ("MLM", "pyramid
         scheme"); a recruiter's denial ("this is not a pyramid scheme") does not count."""
-        return any(
-            not self._negated(view, view.sentence(s), s, e, cues)
-            for s, e in cues.get("commentary", ())
-        )
+        exceptions = cues.get("negexc", ())
+        for s, _ in cues.get("commentary", ()):
+            # Only a negator just before the name denies it: "dat je MLM niet eng vindt"
+            # still comments on MLM.
+            before = range(s - 1, max(view.sentence(s)[0], s - NEGATION_REACH_DENIAL) - 1, -1)
+            denied = False
+            for i in before:
+                if view.lowers[i] in self.clause_breaks:
+                    break
+                if self._is_negator(view, i, exceptions):
+                    denied = True
+                    break
+            if not denied:
+                return True
+        return False
 
     def _warned(self, view: DocView, sent: tuple[int, int], start: int, end: int, cues) -> bool:
         # "Don't hesitate" urges rather than warns: exception phrases neutralise cues in them.

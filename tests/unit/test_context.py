@@ -41,6 +41,8 @@ def _outcome(engine: Engine, text: str, lang: str) -> str | None:
     ("Mensen die alleen komen verkopen, haken snel af.", "nl", "general statement about others"),
     ("It is an MLM: you buy the starter kit, then you recruit your friends.", "en", "commentary on such schemes"),
     ("Dit is gewoon een piramidespel. Je moet vooral anderen rekruteren.", "nl", "commentary on such schemes"),
+    # A negator after the name negates something else, not the name.
+    ("Je vindt MLM niet eng, maar je moet wel rekruteren.", "nl", "commentary on such schemes"),
 ])
 def test_context_sets_matches_aside(behaviour_engine, text, lang, reason):
     assert _outcome(behaviour_engine, text, lang) == reason
