@@ -105,6 +105,9 @@ class ActTagger:
         # A modal with the reader as its subject: "could you", "kun je", "zou u", "if you could".
         if self._modal_with_reader(view, words, hits):
             acts.add(REQUEST)
+        # Asking leave: "Can I guest post on your blog?", "Mag ik je foto gebruiken?".
+        if question and first is not None and self._modal_with_writer(first, hits):
+            acts.add(REQUEST)
         if has("please") or self._let_me_know(view, words):
             acts.add(REQUEST)
         # "Are you open to", "Would you be interested", "Heb je zin/tijd", "Sta je open voor".
@@ -163,6 +166,12 @@ class ActTagger:
                 if rs == me or (rs < ms and ms - rs == 1 and self._after_if(view, rs, words)):
                     return True
         return False
+
+    @staticmethod
+    def _modal_with_writer(first: int, hits) -> bool:
+        """The question opens with a modal whose subject, right after it, is the writer."""
+        return any(ms == first and any(ss == me for ss, _ in hits.get("self-subject", ()))
+                   for ms, me in hits.get("modal", ()))
 
     def _after_if(self, view: DocView, i: int, words: list[int]) -> bool:
         before = [j for j in words if j < i][-2:]
