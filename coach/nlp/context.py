@@ -146,20 +146,12 @@ class ContextJudge:
         """Whether the text names a scheme the way only its critics do ("MLM", "pyramid
         scheme"); a recruiter's denial ("this is not a pyramid scheme") does not count."""
         exceptions = cues.get("negexc", ())
-        for s, _ in cues.get("commentary", ()):
-            # Only a negator just before the name denies it: "dat je MLM niet eng vindt"
-            # still comments on MLM.
-            before = range(s - 1, max(view.sentence(s)[0], s - NEGATION_REACH_DENIAL) - 1, -1)
-            denied = False
-            for i in before:
-                if view.lowers[i] in self.clause_breaks:
-                    break
-                if self._is_negator(view, i, exceptions):
-                    denied = True
-                    break
-            if not denied:
-                return True
-        return False
+        # Only a negator just before the name denies it: "dat je MLM niet eng vindt" still
+        # comments on MLM.
+        return any(
+            not self._negator_before(view, view.sentence(s)[0], s, NEGATION_REACH_DENIAL, exceptions)
+            for s, _ in cues.get("commentary", ())
+        )
 
     def _warned(self, view: DocView, sent: tuple[int, int], start: int, end: int, cues) -> bool:
         # "Don't hesitate" urges rather than warns: exception phrases neutralise cues in them.
@@ -219,16 +211,22 @@ class ContextJudge:
             if (view.lowers[i] not in own_words and view.lemmas[i] not in own_words
                     and self._is_negator(view, i, exceptions)):
                 return True
-        for i in range(start - 1, max(sent[0], start - NEGATION_REACH_BEFORE) - 1, -1):
-            if self._is_negator(view, i, exceptions):
-                return True
-            if view.lowers[i] in self.clause_breaks:
-                break
+        if self._negator_before(view, sent[0], start, NEGATION_REACH_BEFORE, exceptions):
+            return True
         for i in range(end, min(sent[1], end + NEGATION_REACH_AFTER)):
             if view.lowers[i] in self.clause_breaks:
                 break
             if self._is_negator(view, i, exceptions):
                 return True
+        return False
+
+    def _negator_before(self, view: DocView, sent_start: int, start: int, reach: int, exceptions) -> bool:
+        """Whether a negator stands within ``reach`` words before ``start``, in its clause."""
+        for i in range(start - 1, max(sent_start, start - reach) - 1, -1):
+            if self._is_negator(view, i, exceptions):
+                return True
+            if view.lowers[i] in self.clause_breaks:
+                return False
         return False
 
     def _is_negator(self, view: DocView, i: int, exceptions) -> bool:
