@@ -47,6 +47,13 @@ REPEATS = 3
 MIN_PRECISION = 0.7
 #: Most held-out real clean texts, and most synthetic traps, the model may flag (in any category).
 MAX_CLEAN_ALARMS = 0.03
+#: Caps on the share of the synthetic traps (clean texts this project wrote) the model may flag,
+#: strictest first. The traps are our own texts, so they guard rather than decide: a looser cap
+#: is taken only where held-out real dev says it pays by at least ``MIN_TRAP_CAP_GAIN`` (in
+#: Dutch the 3% cap kept the model silent in two categories while its held-out hard-sell
+#: precision was 0.81 at recall 0.59).
+TRAP_CAPS = (0.03, 0.08)
+MIN_TRAP_CAP_GAIN = 0.01
 LABELS = [c.value for c in FLAG_CATEGORIES]
 #: Dutch has few real labelled texts: its model also learns from the English ones (measured
 #: on Dutch dev pages held out: best-F1 thresholds exist for all three categories instead of
@@ -166,9 +173,9 @@ def choose_thresholds(real_readings: Readings, trap_readings: Readings, lang: st
 
     Scored as the engine decides: the model speaks only where ``coach.decide.model_openings``
     lets it (given ``real_readings``/``trap_readings``), and a rule finding counts as found.
-    Clean texts that were held out count towards ``MAX_CLEAN_ALARMS``, and so do the synthetic
-    dev split's clean texts (traps: negations, warnings, stories), scored by a model trained
-    without them.
+    Clean texts that were held out count towards ``MAX_CLEAN_ALARMS``; the synthetic dev
+    split's clean texts (traps: negations, warnings, stories), scored by a model trained
+    without them, count towards a cap from ``TRAP_CAPS``.
     """
     synthetic, real_dev = trap_readings.featurised, real_readings.featurised
     sources = sorted({s for _, _, s in real_dev})
@@ -200,7 +207,12 @@ def choose_thresholds(real_readings: Readings, trap_readings: Readings, lang: st
             (guard(Doc(guard.vocab, words=synthetic[k][0])).cats, synthetic[k][1], trap_readings.flagged[k])
             for k in range(half, len(synthetic), 2)
         ]
-    thresholds, vetoes = _joint_thresholds(scored, trap_scores, guarded)
+    thresholds, vetoes, value = _joint_thresholds(scored, trap_scores, guarded, TRAP_CAPS[0])
+    for cap in TRAP_CAPS[1:]:
+        looser = _joint_thresholds(scored, trap_scores, guarded, cap)
+        print(f"  synthetic traps flagged at most {cap:.0%}: held-out value {looser[2]:.3f} against {value:.3f}")
+        if looser[2] >= value + MIN_TRAP_CAP_GAIN:
+            thresholds, vetoes, value = looser
     for label in LABELS:
         if thresholds[label] < SILENT:
             print(f"  chosen {label:18} threshold {thresholds[label]:.2f}, veto below {vetoes[label]:.2f}")
@@ -227,13 +239,14 @@ MAX_VETO_LOSS = 0.05
 TARGET_ALARMS = 0.05
 
 
-def _joint_thresholds(scored, trap_scores, guarded=()) -> tuple[dict[str, float], dict[str, float]]:
+def _joint_thresholds(scored, trap_scores, guarded=(), trap_cap: float = MAX_CLEAN_ALARMS,
+                      ) -> tuple[dict[str, float], dict[str, float], float]:
     """Thresholds (the model adds a finding) and vetoes (it overrules a rule's flag) per
     category, chosen together on the held-out texts as the engine decides.
 
     The choice maximises the held-out macro-F1 (rules included) less the share of clean texts
     flagged above ``TARGET_ALARMS``, such that the model's own findings, in any category,
-    reach at most ``MAX_CLEAN_ALARMS`` of the real clean texts and of the synthetic traps, and
+    reach at most ``MAX_CLEAN_ALARMS`` of the real clean texts and ``trap_cap`` of the synthetic traps, and
     each category's findings are at least ``MIN_PRECISION`` right (three or more of them).
     Capping each category apart let the alarms add up: measured by nested cross-validation
     over the real dev pages, three per-category caps of 3% flagged about 10% of the clean texts
@@ -273,7 +286,7 @@ def _joint_thresholds(scored, trap_scores, guarded=()) -> tuple[dict[str, float]
         added = open_ & (scores >= limits)
         if _share(list(added[clean].any(axis=1))) > MAX_CLEAN_ALARMS:
             continue
-        if _share(list((trap_open & (trap_values >= limits)).any(axis=1))) > MAX_CLEAN_ALARMS:
+        if _share(list((trap_open & (trap_values >= limits)).any(axis=1))) > trap_cap:
             continue
         for vetoes in itertools.product(*veto_choices):
             found = added | fixed | (vetoable & (scores >= numpy.array(vetoes)))
@@ -284,7 +297,7 @@ def _joint_thresholds(scored, trap_scores, guarded=()) -> tuple[dict[str, float]
             value = f1 - max(0.0, alarms - TARGET_ALARMS)
             if value > best_value:
                 best, best_value = (dict(zip(LABELS, combination)), dict(zip(LABELS, vetoes))), value
-    return best
+    return best[0], best[1], best_value
 
 
 def _as_decided(scored, thresholds, vetoes) -> tuple[list[float], float]:
