@@ -11,7 +11,7 @@ import spacy
 from spacy.language import Language as SpacyLanguage
 from spacy.tokens import Doc
 
-import coach.nlp.components  # noqa: F401 - registers the coach_* factories
+from coach.nlp.components import ExceptionsOnDemand  # also registers the coach_* factories
 from coach.decide import CLASSIFIER, decide
 from coach.errors import CoachError
 from coach.language import detect_language, parse_language
@@ -61,9 +61,14 @@ class Engine:
             nlp.add_pipe("coach_classifier", name=CLASSIFIER, config={"lang": lang.value})
         return nlp
 
-    def warm_up(self, langs: Iterable[str | Language] = tuple(Language)) -> None:
+    def warm_up(self, langs: Iterable[str | Language] = tuple(Language), *, complete: bool = True) -> None:
+        """Build the pipelines of ``langs`` now. ``complete=False`` leaves the tokenizer
+        exceptions to be taken in as texts need them: quicker for a few texts, a little
+        slower for each while it lasts."""
         for lang in langs:
-            self.pipeline(Language(lang))
+            nlp = self.pipeline(Language(lang))
+            if complete and isinstance(nlp.tokenizer, ExceptionsOnDemand):
+                nlp.tokenizer.complete()
 
     def analyze(self, text: str, *, lang: str | Language = "auto", mode: str | Mode = Mode.MESSAGE,
                 source: str = "-") -> Report:

@@ -11,7 +11,6 @@ import bisect
 import numpy
 from collections.abc import Callable
 
-import simplemma
 from spacy.attrs import IDX, IS_PUNCT, LEMMA, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
@@ -25,7 +24,7 @@ from coach.rules.kinds import FrameRule, MatchingRule
 from coach.rules.lexicon import expand_phrases, load_lexicon
 from coach.nlp.acts import ActTagger
 from coach.nlp.features import feature_words
-from coach.lemmatizer import lemma
+from coach.lemmatizer import is_known, lemma
 from coach.nlp.candidates import Candidate
 from coach.nlp.context import ContextJudge
 from coach.nlp.extensions import register_extensions
@@ -55,7 +54,7 @@ def make_tokenizer(lang: str) -> "Callable[[Language], Tokenizer]":
         # Built once with the trimmed exceptions: replacing the rules of a built tokenizer
         # loads every special case a second time (a third of a cold start).
         defaults = nlp.Defaults
-        return Tokenizer(
+        return ExceptionsOnDemand(
             nlp.vocab,
             rules=without_word_abbreviations(defaults.tokenizer_exceptions, lang),
             prefix_search=compile_prefix_regex(defaults.prefixes).search if defaults.prefixes else None,
@@ -68,13 +67,102 @@ def make_tokenizer(lang: str) -> "Callable[[Language], Tokenizer]":
     return create
 
 
+class ExceptionsOnDemand(Tokenizer):
+    """spaCy's tokenizer, taking in each exception only when a text could use it.
+
+    Loading the thousands of exceptions is most of the cost of building a tokenizer (a
+    quarter of a second for Dutch), while one short text can use only a few. An exception
+    (special case) changes the tokens of a text only if its string, leaving out whitespace,
+    occurs in the text without its whitespace: spaCy looks exceptions up by substrings of
+    the text and matches them as runs of tokens. So before each text those exceptions are
+    added, and every text gets the tokens the complete tokenizer gives it. After
+    ``ON_DEMAND_CHARS`` characters, or on ``complete()``, the rest is added too, which
+    keeps the steady speed of a long run.
+    """
+
+    ON_DEMAND_CHARS = 200_000
+
+    def __init__(self, vocab, rules=None, prefix_search=None, suffix_search=None, infix_finditer=None,
+                 token_match=None, url_match=None, **options):
+        rules = dict(rules or {})
+        # Exceptions of fewer than two characters besides whitespace (" ", "\n", "'") apply
+        # almost everywhere: they are added at once; the others wait under their first two.
+        at_once = {k: v for k, v in rules.items() if len(_without_space(k)) < 2}
+        super().__init__(vocab, at_once, prefix_search, suffix_search, infix_finditer, token_match, url_match,
+                         **options)
+        #: First two characters -> exception -> (its string without whitespace, its tokens).
+        self._waiting: dict[str, dict[str, tuple[str, list]]] = {}
+        for key, substrings in rules.items():
+            if key not in at_once:
+                bare = _without_space(key)
+                self._waiting.setdefault(bare[:2], {})[key] = (bare, substrings)
+        self._on_demand_left = self.ON_DEMAND_CHARS
+
+    def __call__(self, string):
+        if self._waiting:
+            self._on_demand_left -= len(string)
+            if self._on_demand_left < 0:
+                self.complete()
+            else:
+                self._take_in(string)
+        return super().__call__(string)
+
+    def _take_in(self, string: str) -> None:
+        bare = _without_space(string)
+        starts = {bare[i:i + 2] for i in range(len(bare) - 1)}
+        needed = {}
+        for start in starts & self._waiting.keys():
+            group = self._waiting[start]
+            for key in [k for k, (b, _) in group.items() if b in bare]:
+                needed[key] = group.pop(key)[1]
+            if not group:
+                del self._waiting[start]
+        # In spaCy's order (sorted), as the complete tokenizer loads them.
+        for key in sorted(needed):
+            self.add_special_case(key, needed[key])
+
+    def complete(self) -> None:
+        """Add every exception still waiting."""
+        waiting = {key: substrings for group in self._waiting.values() for key, (_, substrings) in group.items()}
+        self._waiting = {}
+        for key in sorted(waiting):
+            self.add_special_case(key, waiting[key])
+
+    # Everything that reads the exceptions as a whole reads all of them.
+    @property
+    def rules(self):
+        self.complete()
+        return Tokenizer.rules.__get__(self)
+
+    @rules.setter
+    def rules(self, rules):
+        self._waiting = {}
+        Tokenizer.rules.__set__(self, rules)
+
+    def explain(self, text):
+        self.complete()
+        return super().explain(text)
+
+    def to_bytes(self, **kwargs):
+        self.complete()
+        return super().to_bytes(**kwargs)
+
+    def to_disk(self, path, **kwargs):
+        self.complete()
+        return super().to_disk(path, **kwargs)
+
+
+def _without_space(text: str) -> str:
+    return "".join(text.split())
+
+
 def without_word_abbreviations(rules: dict, lang: str) -> dict:
     """The tokenizer exceptions without abbreviations that are also ordinary words ("me.",
     "bel.", "dat."): keeping them glues the full stop to the word and loses the end of the
     sentence."""
     return {
         key: value for key, value in rules.items()
-        if not (key.endswith(".") and key[:-1].isalpha() and key[:-1].islower() and simplemma.is_known(key[:-1], lang))
+        if not (key.endswith(".") and key[:-1].isalpha() and key[:-1].islower() and is_known(key[:-1], lang))
     }
 
 

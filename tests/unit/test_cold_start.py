@@ -1,0 +1,99 @@
+"""What makes a cold start quick changes no result: exceptions on demand, the cached dictionaries."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+import simplemma
+import spacy
+from spacy.tokenizer import Tokenizer
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+from coach.lemmatizer import _CachedDictionaries, is_known, lemma
+from coach.nlp.components import ExceptionsOnDemand, without_word_abbreviations
+
+TEXTS = {
+    "nl": ["Bel me a.s. maandag, o.a. over 20% korting (d.w.z. nu)!", "'t Is z'n idee, m.a.w. niet 't mijne.",
+           "Zie art. 5 e.d. Bel me. Ok?", "a . s . en a. s. en (a.s.)"],
+    "en": ["I can't, won't and shouldn't. Mr. Smith's offer, e.g. 20% off!", "U.S. vs. U.K.: etc... :-) <3",
+           "Don't call me at 5 p.m. i.e. later."],
+}
+
+
+def _tokenizers(lang: str) -> tuple[Tokenizer, callable]:
+    nlp = spacy.blank(lang)
+    defaults = nlp.Defaults
+    options = dict(
+        prefix_search=compile_prefix_regex(defaults.prefixes).search,
+        suffix_search=compile_suffix_regex(defaults.suffixes).search,
+        infix_finditer=compile_infix_regex(defaults.infixes).finditer,
+        token_match=defaults.token_match, url_match=defaults.url_match,
+    )
+    rules = without_word_abbreviations(defaults.tokenizer_exceptions, lang)
+    return Tokenizer(nlp.vocab, rules=rules, **options), lambda: ExceptionsOnDemand(nlp.vocab, rules=rules, **options)
+
+
+def _tokens(tokenizer, text: str) -> list[tuple[str, str]]:
+    return [(t.text, t.whitespace_) for t in tokenizer(text)]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_exceptions_on_demand_tokenize_as_all_exceptions_do(lang):
+    complete, on_demand = _tokenizers(lang)
+    shared = on_demand()
+    for text in TEXTS[lang] + [f"zie {key} hier" for key in list(complete.rules)[::25]]:
+        assert _tokens(on_demand(), text) == _tokens(complete, text), text
+        assert _tokens(shared, text) == _tokens(complete, text), text
+
+
+def test_exceptions_on_demand_hand_over_all_exceptions_when_asked():
+    complete, on_demand = _tokenizers("nl")
+    tokenizer = on_demand()
+    assert tokenizer.rules == complete.rules
+    copy = pickle.loads(pickle.dumps(on_demand()))
+    assert copy.rules == complete.rules
+    assert _tokens(copy, TEXTS["nl"][0]) == _tokens(complete, TEXTS["nl"][0])
+
+
+def test_a_completed_engine_and_a_cold_one_give_the_same_reports():
+    from coach import Engine
+
+    cold, warm = Engine(), Engine()
+    warm.warm_up(["nl", "en"])
+    cold.warm_up(["nl", "en"], complete=False)
+    for lang, texts in TEXTS.items():
+        for text in texts:
+            assert cold.analyze(text, lang=lang) == warm.analyze(text, lang=lang)
+
+
+WORDS = ["belde", "gebeld", "aangesloten", "huizen", "offertes", "netwerkborrel", "ge-mailed", "zo'n",
+         "xyzzyq", "Koffie", "calls", "won't", "half-price", "recruiting", "meetings"]
+
+
+def test_lemmas_are_simplemmas_own():
+    for word in WORDS:
+        for lang in ("nl", "en"):
+            assert lemma(word, lang) == simplemma.lemmatize(word.lower(), lang=lang).lower().replace("_", "")
+            assert is_known(word, lang) == simplemma.is_known(word, lang)
+
+
+def test_the_cached_dictionary_equals_the_decoded_one_and_a_damaged_cache_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path))
+    decoded = _CachedDictionaries().get_dictionary("en")
+    assert list(tmp_path.glob("*.pickle"))
+    cached = _CachedDictionaries().get_dictionary("en")
+    assert len(cached) == len(decoded)
+    assert all(cached.get(word) == decoded.get(word) for word in ["calls", "meetings", "went", "xyzzyq"])
+    for path in tmp_path.glob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    assert _CachedDictionaries().get_dictionary("en").get("went") == decoded.get("went")
+
+
+def test_the_dictionary_loads_without_a_usable_cache(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("COACH_CACHE_DIR", str(blocker / "cache"))
+    assert _CachedDictionaries().get_dictionary("en").get("went") == "go"
+    monkeypatch.setenv("COACH_NO_CACHE", "1")
+    assert _CachedDictionaries().get_dictionary("en").get("went") == "go"
