@@ -30,12 +30,7 @@ class _CachedDictionaries(DefaultDictionaryFactory):
     def _get_dictionary_uncached(self, lang: str) -> Mapping[str, str]:
         data = Path(simplemma.__file__).parent / "strategies" / "dictionaries" / "data" / f"{lang}.plzma"
         key = rulecache.key_of(f"simplemma:{lang}:{simplemma.__version__}", [data])
-        cached = rulecache.load(key)
-        if isinstance(cached, Mapping):
-            return cached
-        dictionary = super()._get_dictionary_uncached(lang)
-        rulecache.store(key, dictionary)
-        return dictionary
+        return rulecache.cached(key, Mapping, lambda: super(_CachedDictionaries, self)._get_dictionary_uncached(lang))
 
 
 _DICTIONARIES = _CachedDictionaries()

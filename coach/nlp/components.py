@@ -9,6 +9,8 @@ from __future__ import annotations
 import bisect
 
 import numpy
+import simplemma
+import spacy
 from collections.abc import Callable
 
 from spacy.attrs import IDX, IS_PUNCT, LEMMA, ORTH, SENT_START
@@ -21,7 +23,8 @@ from spacy.util import filter_spans
 from spacy.util import minibatch as spacy_minibatch
 
 from coach.rules.kinds import FrameRule, MatchingRule
-from coach.rules.lexicon import expand_phrases, load_lexicon
+from coach.rules import rulecache
+from coach.rules.lexicon import expand_phrases, lexicon_path, load_lexicon
 from coach.nlp.acts import ActTagger
 from coach.nlp.features import feature_words
 from coach.lemmatizer import is_known, lemma
@@ -37,6 +40,10 @@ from coach.rules.profile import load_profile
 from coach.rules.rulepack import RuleSet, load_rules, use_tokenizer, word_splitter
 
 register_extensions()
+
+#: Compiled patterns depend on spaCy's tokenizer (words split as the text is) and on
+#: simplemma's lemmas, besides the rule files and coach's code that the cache keys cover.
+_LIBRARIES = f"spacy {spacy.about.__version__}, simplemma {simplemma.__version__}"
 
 #: Context cue lists in the language profile -> the key their matches are stored under.
 CUE_LISTS = {
@@ -65,6 +72,12 @@ def make_tokenizer(lang: str) -> "Callable[[Language], Tokenizer]":
         )
 
     return create
+
+
+@registry.tokenizers("coach_words_only.v1")
+def make_words_only_tokenizer() -> "Callable[[Language], Tokenizer]":
+    """Splits at spaces only: for pipelines that are given words, never text."""
+    return lambda nlp: Tokenizer(nlp.vocab)
 
 
 class ExceptionsOnDemand(Tokenizer):
@@ -255,11 +268,16 @@ class Acts:
     def __init__(self, nlp: Language, lang: str):
         self.lang = lang
         self.index = PatternIndex(nlp.vocab)
-        split = word_splitter(lang)
-        lexicon = load_lexicon(lang)
-        for name, words in lexicon.classes.items():
-            self.index.add(f"class:{name}", [compile_segments(w, lang, split) for w in words], DEFAULT_GAP)
+        key = rulecache.key_of(f"acts-index:{lang}:{_LIBRARIES}", [lexicon_path(lang)])
+        self.index.replay(rulecache.cached(key, list, lambda: self._recipe(nlp.vocab)))
         self.tagger = ActTagger(lang)
+
+    def _recipe(self, vocab) -> list[tuple]:
+        index = PatternIndex(vocab)
+        split = word_splitter(self.lang)
+        for name, words in load_lexicon(self.lang).classes.items():
+            index.add(f"class:{name}", [compile_segments(w, self.lang, split) for w in words], DEFAULT_GAP)
+        return index.recipe
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, *self.match(doc))
@@ -288,22 +306,35 @@ class RuleMatcher:
     def __init__(self, nlp: Language, rules: RuleSet):
         self.rules = rules
         self.index = PatternIndex(nlp.vocab)
+        # Expanding and compiling every phrase is most of building this component: a rule book
+        # read from files keeps the result in the rule cache under that book's key.
+        if rules.key:
+            key = rulecache.key_of(f"rule-index:{rules.key}:{_LIBRARIES}", [])
+            recipe, self.own_words = rulecache.cached(key, tuple, lambda: self._compile(nlp.vocab))
+        else:
+            recipe, self.own_words = self._compile(nlp.vocab)
+        self.index.replay(recipe)
+        self.frames = [rule for rule in rules.rules if isinstance(rule, FrameRule)]
+        self.by_id = {rule.id: rule for rule in rules.matching}
+        self.reader_words = frozenset(w.lower() for w in rules.profile.reader_words)
+
+    def _compile(self, vocab) -> tuple[list[tuple], dict[str, frozenset[str]]]:
+        """The recipe of the rule book's pattern index, and each matching rule's own words."""
+        rules = self.rules
+        index = PatternIndex(vocab)
         split = word_splitter(rules.lang)
         for rule in rules.matching:
-            self.index.add(f"rule:{rule.id}", rule.segmented_patterns(rules.lang, split), rule.gap)
+            index.add(f"rule:{rule.id}", rule.segmented_patterns(rules.lang, split), rule.gap)
         for rule in rules.rules:
             for tag, phrases in (("req", rule.context.requires), ("exc", rule.context.excludes)):
                 if phrases:
                     segmented = [compile_segments(p, rules.lang, split) for p in expand_phrases(phrases, rules.lang)]
-                    self.index.add(f"{tag}:{rule.id}", segmented, DEFAULT_GAP)
+                    index.add(f"{tag}:{rule.id}", segmented, DEFAULT_GAP)
         for key, attribute in CUE_LISTS.items():
             phrases = getattr(rules.profile, attribute)
             if phrases:
-                self.index.add(f"cue:{key}", [compile_segments(p, rules.lang, split) for p in expand_phrases(phrases, rules.lang)], DEFAULT_GAP)
-        self.frames = [rule for rule in rules.rules if isinstance(rule, FrameRule)]
-        self.by_id = {rule.id: rule for rule in rules.matching}
-        self.own_words = {rule.id: rule_words(rule, rules.lang) for rule in rules.matching}
-        self.reader_words = frozenset(w.lower() for w in rules.profile.reader_words)
+                index.add(f"cue:{key}", [compile_segments(p, rules.lang, split) for p in expand_phrases(phrases, rules.lang)], DEFAULT_GAP)
+        return index.recipe, {rule.id: rule_words(rule, rules.lang) for rule in rules.matching}
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -496,15 +527,13 @@ class Classifier:
     def __init__(self, lang: str):
         import json
 
-        import spacy
-
         from coach.paths import classifier_dir
 
         path = classifier_dir(lang)
-        # The model reads feature words, never raw text: a blank multi-language pipeline (no
-        # tokenizer exceptions to build) holds it, which keeps cold starts short.
+        # The model reads feature words, never raw text: a blank multi-language pipeline
+        # without exceptions or affix rules to build holds it, which keeps cold starts short.
         settings = spacy.util.load_config(path / "config.cfg")["components"]["textcat_multilabel"]
-        self.model = spacy.blank("xx")
+        self.model = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": "coach_words_only.v1"}}})
         self.textcat = self.model.add_pipe(
             "textcat_multilabel", config={k: v for k, v in settings.items() if k != "factory"}
         )

@@ -95,6 +95,9 @@ class PatternIndex:
         self._seen: dict[str, set] = defaultdict(set)
         self._word_wildcards: dict[str, frozenset[str]] = {}
         self._compiled: dict[str, re.Pattern[str]] = {}
+        #: Each step of building the index, in order, with plain values only: ``replay``
+        #: rebuilds the index from it without expanding or compiling a phrase again.
+        self.recipe: list[tuple] = []
 
     def add(self, key: str, segmented: list[list[TokenPattern]], gap: int) -> None:
         """Add patterns, each given as its contiguous parts (one part: no gap)."""
@@ -108,50 +111,75 @@ class PatternIndex:
                 signature = json.dumps(segment, sort_keys=True)
                 part_key = self._part_keys.get(signature)
                 if part_key is None:
-                    part_key = self._part_keys[signature] = f"part#{len(self._part_keys)}"
+                    part_key = f"part#{len(self._part_keys)}"
+                    self._add_part(signature, part_key)
                     self._add_plain(part_key, segment)
                 keys.append(part_key)
-            self.chains[key].append((keys, gap))
-            self._chains_by_first[keys[0]].append((key, keys, gap))
+            self._add_chain(key, keys, gap)
+
+    def replay(self, recipe: list[tuple]) -> None:
+        """Add what another index's ``recipe`` holds, as that index added it."""
+        steps = {"part": self._add_part, "chain": self._add_chain, "pattern": self._add_pattern,
+                 "words": self._add_words}
+        for step, *arguments in recipe:
+            steps[step](*arguments)
+
+    def _add_part(self, signature: str, part_key: str) -> None:
+        self.recipe.append(("part", signature, part_key))
+        self._part_keys[signature] = part_key
+
+    def _add_chain(self, key: str, part_keys: list[str], gap: int) -> None:
+        self.recipe.append(("chain", key, part_keys, gap))
+        self.chains[key].append((part_keys, gap))
+        self._chains_by_first[part_keys[0]].append((key, part_keys, gap))
 
     def _add_plain(self, key: str, pattern: TokenPattern) -> None:
         variants = expand(pattern)
         attrs = [_phrase_attr(v) for v in variants] if variants is not None else []
         # The Matcher's cost grows with its number of patterns: expand only into the tries.
         if variants is None or not all(attrs):
-            anchored = AnchoredPattern.compile(key, pattern)
-            wildcards = wildcards_in(pattern)
-            for regex in wildcards:
-                self._compiled.setdefault(regex, re.compile(regex))
-            if anchored is not None:
-                anchored.order = len(self.anchored)
-                self.anchored.append(anchored)
-                if anchored.anchor_values is not None:
-                    for value in anchored.anchor_values:
-                        self._anchored_by_value[(anchored.anchor_attr, value)].append(anchored)
-                else:
-                    self._anchored_by_regex[anchored.anchor_regex].append(anchored)
-            elif wildcards:
-                self.gated.setdefault(wildcards, Matcher(self.vocab)).add(key, [pattern])
-            else:
-                self.matcher.add(key, [pattern])
+            self._add_pattern(key, pattern)
             return
-        # The tries take the attribute values a pattern Doc would hold (a lemma as given, a
-        # word's LOWER as str.lower): building ten thousand Docs and their lexemes instead
-        # was a third of a cold start. One call per trie keeps the order of insertion.
-        strings = self.vocab.strings
         seen = self._seen[key]
-        keywords: dict[str, list[list[int]]] = {"LEMMA": [], "LOWER": []}
+        words: dict[str, list[tuple[str, ...]]] = {"LEMMA": [], "LOWER": []}
         for variant, attr in zip(variants, attrs):
-            words = tuple(next(iter(spec.values())) for spec in variant)
-            if (attr, words) in seen:
-                continue
-            seen.add((attr, words))
-            keywords[attr].append([strings.add(w if attr == "LEMMA" else w.lower()) for w in words])
-        if keywords["LEMMA"]:
-            self.by_lemma.add(key, keywords["LEMMA"])
-        if keywords["LOWER"]:
-            self.by_lower.add(key, keywords["LOWER"])
+            values = tuple(next(iter(spec.values())) for spec in variant)
+            if (attr, values) not in seen:
+                seen.add((attr, values))
+                words[attr].append(values)
+        self._add_words(key, words["LEMMA"], words["LOWER"])
+
+    def _add_pattern(self, key: str, pattern: TokenPattern) -> None:
+        """A pattern the tries cannot hold: anchored, gated by its regexes, or in the Matcher."""
+        self.recipe.append(("pattern", key, pattern))
+        anchored = AnchoredPattern.compile(key, pattern)
+        wildcards = wildcards_in(pattern)
+        for regex in wildcards:
+            self._compiled.setdefault(regex, re.compile(regex))
+        if anchored is not None:
+            anchored.order = len(self.anchored)
+            self.anchored.append(anchored)
+            if anchored.anchor_values is not None:
+                for value in anchored.anchor_values:
+                    self._anchored_by_value[(anchored.anchor_attr, value)].append(anchored)
+            else:
+                self._anchored_by_regex[anchored.anchor_regex].append(anchored)
+        elif wildcards:
+            self.gated.setdefault(wildcards, Matcher(self.vocab)).add(key, [pattern])
+        else:
+            self.matcher.add(key, [pattern])
+
+    def _add_words(self, key: str, lemmas: list[tuple[str, ...]], lowers: list[tuple[str, ...]]) -> None:
+        """Plain word sequences into the tries, as the values a pattern Doc would hold (a lemma
+        as given, a word's LOWER as str.lower): building ten thousand Docs and their lexemes
+        instead was a third of a cold start. One call per trie keeps the order of insertion."""
+        self.recipe.append(("words", key, lemmas, lowers))
+        self._seen[key].update([("LEMMA", w) for w in lemmas] + [("LOWER", w) for w in lowers])
+        strings = self.vocab.strings
+        if lemmas:
+            self.by_lemma.add(key, [[strings.add(w) for w in words] for words in lemmas])
+        if lowers:
+            self.by_lower.add(key, [[strings.add(w.lower()) for w in words] for words in lowers])
 
     def _wildcards_of(self, word: str) -> frozenset[str]:
         known = self._word_wildcards.get(word)

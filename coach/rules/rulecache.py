@@ -14,11 +14,14 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from coach import __version__
 from coach.atomic import write_atomically
+
+T = TypeVar("T")
 
 _CODE = Path(__file__).resolve().parent.parent  # the whole coach package
 
@@ -66,3 +69,13 @@ def store(key: str, value) -> None:
         write_atomically(folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass
+
+
+def cached(key: str, kind: type[T], build: Callable[[], T]) -> T:
+    """The ``kind`` stored under ``key``, or else what ``build`` makes, stored there."""
+    value = load(key)
+    if isinstance(value, kind):
+        return value
+    value = build()
+    store(key, value)
+    return value

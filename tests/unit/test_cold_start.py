@@ -97,3 +97,45 @@ def test_the_dictionary_loads_without_a_usable_cache(tmp_path, monkeypatch):
     assert _CachedDictionaries().get_dictionary("en").get("went") == "go"
     monkeypatch.setenv("COACH_NO_CACHE", "1")
     assert _CachedDictionaries().get_dictionary("en").get("went") == "go"
+
+
+def test_an_index_replayed_from_its_recipe_finds_what_the_index_finds():
+    from coach.nlp.matching import PatternIndex
+    from coach.rules.phrases import compile_segments
+    from coach.rules.rulepack import word_splitter
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("coach_sentences")
+    nlp.add_pipe("coach_lemmatizer", config={"lang": "en"})
+    split = word_splitter("en")
+    built = PatternIndex(nlp.vocab)
+    phrases = ["call|ring me? today", "*club ... join", "only? <num> seat|spot left", "book ... call", "=ASAP"]
+    built.add("a", [compile_segments(p, "en", split) for p in phrases], 4)
+    built.add("b", [compile_segments("book ... call", "en", split)], 2)
+    replayed = PatternIndex(nlp.vocab)
+    replayed.replay(pickle.loads(pickle.dumps(built.recipe)))
+    doc = nlp("Call me today to book a call, ASAP! Only 3 seats left; netwerkclubs, join.")
+    found = built.find(doc)
+    assert found["a"] and found["b"]
+    assert replayed.find(doc) == found
+
+
+def _reports(lang: str) -> list:
+    from coach import Engine
+    from coach.rules.rulepack import _load_rules
+
+    _load_rules.cache_clear()  # the in-process cache; the disk cache is what is tested
+    engine = Engine()
+    return [engine.analyze(text, lang=lang) for text in TEXTS[lang] + ["Bel me voor een vrijblijvende offerte!"]]
+
+
+def test_an_engine_built_from_the_cache_and_one_from_a_damaged_cache_report_the_same(tmp_path, monkeypatch):
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path))
+    first = _reports("nl")
+    assert len(list(tmp_path.glob("*.pickle"))) >= 3  # the rule book and both pattern indexes
+    assert _reports("nl") == first
+    for path in tmp_path.glob("*.pickle"):
+        path.write_bytes(path.read_bytes()[:50])
+    assert _reports("nl") == first
+    monkeypatch.setenv("COACH_NO_CACHE", "1")
+    assert _reports("nl") == first
