@@ -16,6 +16,7 @@ from collections import defaultdict
 from itertools import product
 
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -140,13 +141,18 @@ class PatternIndex:
         if variants is None or not all(attrs):
             self._add_pattern(key, pattern)
             return
+        # The tries hold the string ids of the values a pattern Doc would have (a lemma as given,
+        # a word's LOWER as str.lower; get_string_id, not a bare hash, as spaCy's own symbols
+        # such as "number" have small ids): ten thousand pattern Docs and their lexemes, or
+        # even the strings of their words, were a large part of a cold start.
         seen = self._seen[key]
-        words: dict[str, list[tuple[str, ...]]] = {"LEMMA": [], "LOWER": []}
+        words: dict[str, list[tuple[int, ...]]] = {"LEMMA": [], "LOWER": []}
         for variant, attr in zip(variants, attrs):
-            values = tuple(next(iter(spec.values())) for spec in variant)
-            if (attr, values) not in seen:
-                seen.add((attr, values))
-                words[attr].append(values)
+            values = [next(iter(spec.values())) for spec in variant]
+            ids = tuple(get_string_id(v if attr == "LEMMA" else v.lower()) for v in values)
+            if (attr, ids) not in seen:
+                seen.add((attr, ids))
+                words[attr].append(ids)
         self._add_words(key, words["LEMMA"], words["LOWER"])
 
     def _add_pattern(self, key: str, pattern: TokenPattern) -> None:
@@ -169,17 +175,14 @@ class PatternIndex:
         else:
             self.matcher.add(key, [pattern])
 
-    def _add_words(self, key: str, lemmas: list[tuple[str, ...]], lowers: list[tuple[str, ...]]) -> None:
-        """Plain word sequences into the tries, as the values a pattern Doc would hold (a lemma
-        as given, a word's LOWER as str.lower): building ten thousand Docs and their lexemes
-        instead was a third of a cold start. One call per trie keeps the order of insertion."""
+    def _add_words(self, key: str, lemmas: list[tuple[int, ...]], lowers: list[tuple[int, ...]]) -> None:
+        """Plain word sequences, as string ids, into the tries (one call per trie keeps the order)."""
         self.recipe.append(("words", key, lemmas, lowers))
-        self._seen[key].update([("LEMMA", w) for w in lemmas] + [("LOWER", w) for w in lowers])
-        strings = self.vocab.strings
+        self._seen[key].update([("LEMMA", h) for h in lemmas] + [("LOWER", h) for h in lowers])
         if lemmas:
-            self.by_lemma.add(key, [[strings.add(w) for w in words] for words in lemmas])
+            self.by_lemma.add(key, lemmas)
         if lowers:
-            self.by_lower.add(key, [[strings.add(w.lower()) for w in words] for words in lowers])
+            self.by_lower.add(key, lowers)
 
     def _wildcards_of(self, word: str) -> frozenset[str]:
         known = self._word_wildcards.get(word)

@@ -109,14 +109,16 @@ def test_an_index_replayed_from_its_recipe_finds_what_the_index_finds():
     nlp.add_pipe("coach_lemmatizer", config={"lang": "en"})
     split = word_splitter("en")
     built = PatternIndex(nlp.vocab)
-    phrases = ["call|ring me? today", "*club ... join", "only? <num> seat|spot left", "book ... call", "=ASAP"]
+    # "number" is one of spaCy's own symbols, with a small id rather than a hash
+    phrases = ["call|ring me? today", "*club ... join", "only? <num> seat|spot left", "book ... call", "=ASAP",
+               "give me his number"]
     built.add("a", [compile_segments(p, "en", split) for p in phrases], 4)
     built.add("b", [compile_segments("book ... call", "en", split)], 2)
     replayed = PatternIndex(nlp.vocab)
     replayed.replay(pickle.loads(pickle.dumps(built.recipe)))
-    doc = nlp("Call me today to book a call, ASAP! Only 3 seats left; netwerkclubs, join.")
+    doc = nlp("Call me today to book a call, ASAP! Only 3 seats left; netwerkclubs, join. Give me his number?")
     found = built.find(doc)
-    assert found["a"] and found["b"]
+    assert found["b"] and "Give me his number" in {doc[s:e].text for s, e in found["a"]}
     assert replayed.find(doc) == found
 
 
