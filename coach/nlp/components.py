@@ -173,10 +173,12 @@ def without_word_abbreviations(rules: dict, lang: str) -> dict:
     """The tokenizer exceptions without abbreviations that are also ordinary words ("me.",
     "bel.", "dat."): keeping them glues the full stop to the word and loses the end of the
     sentence."""
-    return {
-        key: value for key, value in rules.items()
-        if not (key.endswith(".") and key[:-1].isalpha() and key[:-1].islower() and is_known(key[:-1], lang))
-    }
+    candidates = sorted(k for k in rules if k.endswith(".") and k[:-1].isalpha() and k[:-1].islower())
+    # Which candidates are words is kept in the cache: asking the dictionary about hundreds of
+    # them would read most of it at every start.
+    cache_key = rulecache.key_of(f"word-abbreviations:{lang}:{_LIBRARIES}\0" + "\0".join(candidates), [])
+    words = rulecache.cached(cache_key, frozenset, lambda: frozenset(k for k in candidates if is_known(k[:-1], lang)))
+    return {key: value for key, value in rules.items() if key not in words}
 
 
 @Language.factory("coach_sentences", assigns=["token.is_sent_start", "doc._.coach_view"])

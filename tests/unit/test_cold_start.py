@@ -78,16 +78,33 @@ def test_lemmas_are_simplemmas_own():
             assert is_known(word, lang) == simplemma.is_known(word, lang)
 
 
-def test_the_cached_dictionary_equals_the_decoded_one_and_a_damaged_cache_is_ignored(tmp_path, monkeypatch):
+def test_the_cached_dictionary_equals_simplemmas_and_a_damaged_cache_is_ignored(tmp_path, monkeypatch):
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
     monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path))
-    decoded = _CachedDictionaries().get_dictionary("en")
+    decoded = DefaultDictionaryFactory().get_dictionary("en")
+    built = _CachedDictionaries().get_dictionary("en")
     assert list(tmp_path.glob("*.pickle"))
     cached = _CachedDictionaries().get_dictionary("en")
-    assert len(cached) == len(decoded)
-    assert all(cached.get(word) == decoded.get(word) for word in ["calls", "meetings", "went", "xyzzyq"])
+    words = ["calls", "meetings", "went", "Went", "xyzzyq", "won't", "half-price", "recruiting"]
+    for dictionary in (built, cached, pickle.loads(pickle.dumps(cached))):
+        assert len(dictionary) == len(decoded)
+        assert all(dictionary.get(word) == decoded.get(word) for word in words)
+    assert sorted(w for w in cached if w.startswith("zeb")) == sorted(w for w in decoded if w.startswith("zeb"))
     for path in tmp_path.glob("*.pickle"):
         path.write_bytes(b"not a pickle")
     assert _CachedDictionaries().get_dictionary("en").get("went") == decoded.get("went")
+
+
+def test_the_cached_choice_of_exceptions_is_the_dictionarys(tmp_path, monkeypatch):
+    rules = spacy.blank("nl").Defaults.tokenizer_exceptions
+    monkeypatch.setenv("COACH_NO_CACHE", "1")
+    fresh = without_word_abbreviations(rules, "nl")
+    assert "me." not in fresh and "art." in fresh
+    monkeypatch.delenv("COACH_NO_CACHE")
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path))
+    assert without_word_abbreviations(rules, "nl") == fresh
+    assert without_word_abbreviations(rules, "nl") == fresh  # now from the cache
 
 
 def test_the_dictionary_loads_without_a_usable_cache(tmp_path, monkeypatch):
