@@ -83,7 +83,9 @@ class _CachedDictionaries(DefaultDictionaryFactory):
 
     def _get_dictionary_uncached(self, lang: str) -> Mapping[str, str]:
         data = Path(simplemma.__file__).parent / "strategies" / "dictionaries" / "data" / f"{lang}.plzma"
-        key = rulecache.key_of(f"simplemma:{lang}:{simplemma.__version__}", [data])
+        # Keyed by the data and this module alone: an edit elsewhere in coach need not store
+        # another copy of a dictionary (several megabytes).
+        key = rulecache.key_of(f"simplemma:{lang}:{simplemma.__version__}", [data, Path(__file__)], code=False)
         decode = super()._get_dictionary_uncached
         return rulecache.cached(key, ShardedDictionary, lambda: ShardedDictionary.of(decode(lang)))
 
