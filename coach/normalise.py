@@ -276,10 +276,10 @@ _NUMBER_SUFFIXES = frozenset(
 @lru_cache(maxsize=65536)
 def is_word(word: str) -> bool:
     """Is ``word`` (any case) a Dutch or English word simplemma knows?"""
-    import simplemma  # loaded on first use: most texts never need it
+    from coach.lemmatizer import is_known  # simplemma loads on first use: most texts never need it
 
     lower = word.lower()
-    return simplemma.is_known(lower, "nl") or simplemma.is_known(lower, "en")
+    return is_known(lower, "nl") or is_known(lower, "en")
 
 
 def _spellings(token: str) -> list[str]:

@@ -70,7 +70,10 @@ def run(args: argparse.Namespace) -> int:
     engine = default_engine()
     try:
         # Build the pipelines the texts need first: the time limit is for analysing, not loading.
-        engine.warm_up({args.lang} if args.lang != "auto" else {detect_language(t.text) for t in texts})
+        # A few texts need few tokenizer exceptions: the tokenizer takes in the rest only
+        # when many texts come (complete=False).
+        engine.warm_up({args.lang} if args.lang != "auto" else {detect_language(t.text) for t in texts},
+                       complete=False)
     except CoachError as exc:  # e.g. a broken rule pack
         error_line(str(exc))
         return exitcodes.USAGE

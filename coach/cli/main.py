@@ -37,7 +37,9 @@ class Terminated(BaseException):
     """SIGTERM arrived: unwind (removing temporary files) and stop."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with ``only`` that command's part (the others' modules
+    stay unimported: ``screen``'s alone take longer to import than ``check`` to parse)."""
     parser = argparse.ArgumentParser(
         prog="coach",
         description=(
@@ -50,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         module = importlib.import_module(module_name)
         module.register(subparsers)
         subparsers.choices[name].add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -61,7 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list == ["--debug"]:
         args_list += ["studio"]
-    parser = build_parser()
+    named = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(named if named in COMMANDS else None)
     args = parser.parse_args(args_list)
     debug = bool(getattr(args, "debug", False)) or os.environ.get("COACH_DEBUG", "") not in ("", "0")
     module = importlib.import_module(COMMANDS[args.command])

@@ -9,9 +9,10 @@ from __future__ import annotations
 import bisect
 
 import numpy
+import simplemma
+import spacy
 from collections.abc import Callable
 
-import simplemma
 from spacy.attrs import IDX, IS_PUNCT, LEMMA, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
@@ -22,10 +23,11 @@ from spacy.util import filter_spans
 from spacy.util import minibatch as spacy_minibatch
 
 from coach.rules.kinds import FrameRule, MatchingRule
-from coach.rules.lexicon import expand_phrases, load_lexicon
+from coach.rules import rulecache
+from coach.rules.lexicon import expand_phrases, lexicon_path, load_lexicon
 from coach.nlp.acts import ActTagger
 from coach.nlp.features import feature_words
-from coach.lemmatizer import lemma
+from coach.lemmatizer import is_known, lemma
 from coach.nlp.candidates import Candidate
 from coach.nlp.context import ContextJudge
 from coach.nlp.extensions import register_extensions
@@ -38,6 +40,10 @@ from coach.rules.profile import load_profile
 from coach.rules.rulepack import RuleSet, load_rules, use_tokenizer, word_splitter
 
 register_extensions()
+
+#: Compiled patterns depend on spaCy's tokenizer (words split as the text is) and on
+#: simplemma's lemmas, besides the rule files and coach's code that the cache keys cover.
+_LIBRARIES = f"spacy {spacy.about.__version__}, simplemma {simplemma.__version__}"
 
 #: Context cue lists in the language profile -> the key their matches are stored under.
 CUE_LISTS = {
@@ -55,7 +61,7 @@ def make_tokenizer(lang: str) -> "Callable[[Language], Tokenizer]":
         # Built once with the trimmed exceptions: replacing the rules of a built tokenizer
         # loads every special case a second time (a third of a cold start).
         defaults = nlp.Defaults
-        return Tokenizer(
+        return ExceptionsOnDemand(
             nlp.vocab,
             rules=without_word_abbreviations(defaults.tokenizer_exceptions, lang),
             prefix_search=compile_prefix_regex(defaults.prefixes).search if defaults.prefixes else None,
@@ -68,14 +74,111 @@ def make_tokenizer(lang: str) -> "Callable[[Language], Tokenizer]":
     return create
 
 
+@registry.tokenizers("coach_words_only.v1")
+def make_words_only_tokenizer() -> "Callable[[Language], Tokenizer]":
+    """Splits at spaces only: for pipelines that are given words, never text."""
+    return lambda nlp: Tokenizer(nlp.vocab)
+
+
+class ExceptionsOnDemand(Tokenizer):
+    """spaCy's tokenizer, taking in each exception only when a text could use it.
+
+    Loading the thousands of exceptions is most of the cost of building a tokenizer (a
+    quarter of a second for Dutch), while one short text can use only a few. An exception
+    (special case) changes the tokens of a text only if its string, leaving out whitespace,
+    occurs in the text without its whitespace: spaCy looks exceptions up by substrings of
+    the text and matches them as runs of tokens. So before each text those exceptions are
+    added, and every text gets the tokens the complete tokenizer gives it. After
+    ``ON_DEMAND_CHARS`` characters, or on ``complete()``, the rest is added too, which
+    keeps the steady speed of a long run.
+    """
+
+    ON_DEMAND_CHARS = 200_000
+
+    def __init__(self, vocab, rules=None, prefix_search=None, suffix_search=None, infix_finditer=None,
+                 token_match=None, url_match=None, **options):
+        rules = dict(rules or {})
+        # Exceptions of fewer than two characters besides whitespace (" ", "\n", "'") apply
+        # almost everywhere: they are added at once; the others wait under their first two.
+        at_once = {k: v for k, v in rules.items() if len(_without_space(k)) < 2}
+        super().__init__(vocab, at_once, prefix_search, suffix_search, infix_finditer, token_match, url_match,
+                         **options)
+        #: First two characters -> exception -> (its string without whitespace, its tokens).
+        self._waiting: dict[str, dict[str, tuple[str, list]]] = {}
+        for key, substrings in rules.items():
+            if key not in at_once:
+                bare = _without_space(key)
+                self._waiting.setdefault(bare[:2], {})[key] = (bare, substrings)
+        self._on_demand_left = self.ON_DEMAND_CHARS
+
+    def __call__(self, string):
+        if self._waiting:
+            self._on_demand_left -= len(string)
+            if self._on_demand_left < 0:
+                self.complete()
+            else:
+                self._take_in(string)
+        return super().__call__(string)
+
+    def _take_in(self, string: str) -> None:
+        bare = _without_space(string)
+        starts = {bare[i:i + 2] for i in range(len(bare) - 1)}
+        needed = {}
+        for start in starts & self._waiting.keys():
+            group = self._waiting[start]
+            for key in [k for k, (b, _) in group.items() if b in bare]:
+                needed[key] = group.pop(key)[1]
+            if not group:
+                del self._waiting[start]
+        # In spaCy's order (sorted), as the complete tokenizer loads them.
+        for key in sorted(needed):
+            self.add_special_case(key, needed[key])
+
+    def complete(self) -> None:
+        """Add every exception still waiting."""
+        waiting = {key: substrings for group in self._waiting.values() for key, (_, substrings) in group.items()}
+        self._waiting = {}
+        for key in sorted(waiting):
+            self.add_special_case(key, waiting[key])
+
+    # Everything that reads the exceptions as a whole reads all of them.
+    @property
+    def rules(self):
+        self.complete()
+        return Tokenizer.rules.__get__(self)
+
+    @rules.setter
+    def rules(self, rules):
+        self._waiting = {}
+        Tokenizer.rules.__set__(self, rules)
+
+    def explain(self, text):
+        self.complete()
+        return super().explain(text)
+
+    def to_bytes(self, **kwargs):
+        self.complete()
+        return super().to_bytes(**kwargs)
+
+    def to_disk(self, path, **kwargs):
+        self.complete()
+        return super().to_disk(path, **kwargs)
+
+
+def _without_space(text: str) -> str:
+    return "".join(text.split())
+
+
 def without_word_abbreviations(rules: dict, lang: str) -> dict:
     """The tokenizer exceptions without abbreviations that are also ordinary words ("me.",
     "bel.", "dat."): keeping them glues the full stop to the word and loses the end of the
     sentence."""
-    return {
-        key: value for key, value in rules.items()
-        if not (key.endswith(".") and key[:-1].isalpha() and key[:-1].islower() and simplemma.is_known(key[:-1], lang))
-    }
+    candidates = sorted(k for k in rules if k.endswith(".") and k[:-1].isalpha() and k[:-1].islower())
+    # Which candidates are words is kept in the cache: asking the dictionary about hundreds of
+    # them would read most of it at every start.
+    cache_key = rulecache.key_of(f"word-abbreviations:{lang}:{_LIBRARIES}\0" + "\0".join(candidates), [])
+    words = rulecache.cached(cache_key, frozenset, lambda: frozenset(k for k in candidates if is_known(k[:-1], lang)))
+    return {key: value for key, value in rules.items() if key not in words}
 
 
 @Language.factory("coach_sentences", assigns=["token.is_sent_start", "doc._.coach_view"])
@@ -167,11 +270,16 @@ class Acts:
     def __init__(self, nlp: Language, lang: str):
         self.lang = lang
         self.index = PatternIndex(nlp.vocab)
-        split = word_splitter(lang)
-        lexicon = load_lexicon(lang)
-        for name, words in lexicon.classes.items():
-            self.index.add(f"class:{name}", [compile_segments(w, lang, split) for w in words], DEFAULT_GAP)
+        key = rulecache.key_of(f"acts-index:{lang}:{_LIBRARIES}", [lexicon_path(lang)])
+        self.index.replay(rulecache.cached(key, list, lambda: self._recipe(nlp.vocab)))
         self.tagger = ActTagger(lang)
+
+    def _recipe(self, vocab) -> list[tuple]:
+        index = PatternIndex(vocab)
+        split = word_splitter(self.lang)
+        for name, words in load_lexicon(self.lang).classes.items():
+            index.add(f"class:{name}", [compile_segments(w, self.lang, split) for w in words], DEFAULT_GAP)
+        return index.recipe
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, *self.match(doc))
@@ -200,22 +308,35 @@ class RuleMatcher:
     def __init__(self, nlp: Language, rules: RuleSet):
         self.rules = rules
         self.index = PatternIndex(nlp.vocab)
+        # Expanding and compiling every phrase is most of building this component: a rule book
+        # read from files keeps the result in the rule cache under that book's key.
+        if rules.key:
+            key = rulecache.key_of(f"rule-index:{rules.key}:{_LIBRARIES}", [])
+            recipe, self.own_words = rulecache.cached(key, tuple, lambda: self._compile(nlp.vocab))
+        else:
+            recipe, self.own_words = self._compile(nlp.vocab)
+        self.index.replay(recipe)
+        self.frames = [rule for rule in rules.rules if isinstance(rule, FrameRule)]
+        self.by_id = {rule.id: rule for rule in rules.matching}
+        self.reader_words = frozenset(w.lower() for w in rules.profile.reader_words)
+
+    def _compile(self, vocab) -> tuple[list[tuple], dict[str, frozenset[str]]]:
+        """The recipe of the rule book's pattern index, and each matching rule's own words."""
+        rules = self.rules
+        index = PatternIndex(vocab)
         split = word_splitter(rules.lang)
         for rule in rules.matching:
-            self.index.add(f"rule:{rule.id}", rule.segmented_patterns(rules.lang, split), rule.gap)
+            index.add(f"rule:{rule.id}", rule.segmented_patterns(rules.lang, split), rule.gap)
         for rule in rules.rules:
             for tag, phrases in (("req", rule.context.requires), ("exc", rule.context.excludes)):
                 if phrases:
                     segmented = [compile_segments(p, rules.lang, split) for p in expand_phrases(phrases, rules.lang)]
-                    self.index.add(f"{tag}:{rule.id}", segmented, DEFAULT_GAP)
+                    index.add(f"{tag}:{rule.id}", segmented, DEFAULT_GAP)
         for key, attribute in CUE_LISTS.items():
             phrases = getattr(rules.profile, attribute)
             if phrases:
-                self.index.add(f"cue:{key}", [compile_segments(p, rules.lang, split) for p in expand_phrases(phrases, rules.lang)], DEFAULT_GAP)
-        self.frames = [rule for rule in rules.rules if isinstance(rule, FrameRule)]
-        self.by_id = {rule.id: rule for rule in rules.matching}
-        self.own_words = {rule.id: rule_words(rule, rules.lang) for rule in rules.matching}
-        self.reader_words = frozenset(w.lower() for w in rules.profile.reader_words)
+                index.add(f"cue:{key}", [compile_segments(p, rules.lang, split) for p in expand_phrases(phrases, rules.lang)], DEFAULT_GAP)
+        return index.recipe, {rule.id: rule_words(rule, rules.lang) for rule in rules.matching}
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations(doc, self.match(doc))
@@ -408,15 +529,13 @@ class Classifier:
     def __init__(self, lang: str):
         import json
 
-        import spacy
-
         from coach.paths import classifier_dir
 
         path = classifier_dir(lang)
-        # The model reads feature words, never raw text: a blank multi-language pipeline (no
-        # tokenizer exceptions to build) holds it, which keeps cold starts short.
+        # The model reads feature words, never raw text: a blank multi-language pipeline
+        # without exceptions or affix rules to build holds it, which keeps cold starts short.
         settings = spacy.util.load_config(path / "config.cfg")["components"]["textcat_multilabel"]
-        self.model = spacy.blank("xx")
+        self.model = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": "coach_words_only.v1"}}})
         self.textcat = self.model.add_pipe(
             "textcat_multilabel", config={k: v for k, v in settings.items() if k != "factory"}
         )

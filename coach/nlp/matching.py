@@ -16,6 +16,7 @@ from collections import defaultdict
 from itertools import product
 
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -95,6 +96,9 @@ class PatternIndex:
         self._seen: dict[str, set] = defaultdict(set)
         self._word_wildcards: dict[str, frozenset[str]] = {}
         self._compiled: dict[str, re.Pattern[str]] = {}
+        #: Each step of building the index, in order, with plain values only: ``replay``
+        #: rebuilds the index from it without expanding or compiling a phrase again.
+        self.recipe: list[tuple] = []
 
     def add(self, key: str, segmented: list[list[TokenPattern]], gap: int) -> None:
         """Add patterns, each given as its contiguous parts (one part: no gap)."""
@@ -108,45 +112,77 @@ class PatternIndex:
                 signature = json.dumps(segment, sort_keys=True)
                 part_key = self._part_keys.get(signature)
                 if part_key is None:
-                    part_key = self._part_keys[signature] = f"part#{len(self._part_keys)}"
+                    part_key = f"part#{len(self._part_keys)}"
+                    self._add_part(signature, part_key)
                     self._add_plain(part_key, segment)
                 keys.append(part_key)
-            self.chains[key].append((keys, gap))
-            self._chains_by_first[keys[0]].append((key, keys, gap))
+            self._add_chain(key, keys, gap)
+
+    def replay(self, recipe: list[tuple]) -> None:
+        """Add what another index's ``recipe`` holds, as that index added it."""
+        steps = {"part": self._add_part, "chain": self._add_chain, "pattern": self._add_pattern,
+                 "words": self._add_words}
+        for step, *arguments in recipe:
+            steps[step](*arguments)
+
+    def _add_part(self, signature: str, part_key: str) -> None:
+        self.recipe.append(("part", signature, part_key))
+        self._part_keys[signature] = part_key
+
+    def _add_chain(self, key: str, part_keys: list[str], gap: int) -> None:
+        self.recipe.append(("chain", key, part_keys, gap))
+        self.chains[key].append((part_keys, gap))
+        self._chains_by_first[part_keys[0]].append((key, part_keys, gap))
 
     def _add_plain(self, key: str, pattern: TokenPattern) -> None:
         variants = expand(pattern)
+        attrs = [_phrase_attr(v) for v in variants] if variants is not None else []
         # The Matcher's cost grows with its number of patterns: expand only into the tries.
-        if variants is not None and not all(_phrase_attr(v) for v in variants):
-            variants = None
-        if variants is None:
-            anchored = AnchoredPattern.compile(key, pattern)
-            wildcards = wildcards_in(pattern)
-            for regex in wildcards:
-                self._compiled.setdefault(regex, re.compile(regex))
-            if anchored is not None:
-                anchored.order = len(self.anchored)
-                self.anchored.append(anchored)
-                if anchored.anchor_values is not None:
-                    for value in anchored.anchor_values:
-                        self._anchored_by_value[(anchored.anchor_attr, value)].append(anchored)
-                else:
-                    self._anchored_by_regex[anchored.anchor_regex].append(anchored)
-            elif wildcards:
-                self.gated.setdefault(wildcards, Matcher(self.vocab)).add(key, [pattern])
-            else:
-                self.matcher.add(key, [pattern])
+        if variants is None or not all(attrs):
+            self._add_pattern(key, pattern)
             return
-        for variant in variants:
-            signature = tuple(tuple(sorted(spec.items())) for spec in variant)
-            if signature in self._seen[key]:
-                continue
-            self._seen[key].add(signature)
-            words = [next(iter(spec.values())) for spec in variant]
-            if _phrase_attr(variant) == "LEMMA":
-                self.by_lemma.add(key, [Doc(self.vocab, words=words, lemmas=words)])
+        # The tries hold the string ids of the values a pattern Doc would have (a lemma as given,
+        # a word's LOWER as str.lower; get_string_id, not a bare hash, as spaCy's own symbols
+        # such as "number" have small ids): ten thousand pattern Docs and their lexemes, or
+        # even the strings of their words, were a large part of a cold start.
+        seen = self._seen[key]
+        words: dict[str, list[tuple[int, ...]]] = {"LEMMA": [], "LOWER": []}
+        for variant, attr in zip(variants, attrs):
+            values = [next(iter(spec.values())) for spec in variant]
+            ids = tuple(get_string_id(v if attr == "LEMMA" else v.lower()) for v in values)
+            if (attr, ids) not in seen:
+                seen.add((attr, ids))
+                words[attr].append(ids)
+        self._add_words(key, words["LEMMA"], words["LOWER"])
+
+    def _add_pattern(self, key: str, pattern: TokenPattern) -> None:
+        """A pattern the tries cannot hold: anchored, gated by its regexes, or in the Matcher."""
+        self.recipe.append(("pattern", key, pattern))
+        anchored = AnchoredPattern.compile(key, pattern)
+        wildcards = wildcards_in(pattern)
+        for regex in wildcards:
+            self._compiled.setdefault(regex, re.compile(regex))
+        if anchored is not None:
+            anchored.order = len(self.anchored)
+            self.anchored.append(anchored)
+            if anchored.anchor_values is not None:
+                for value in anchored.anchor_values:
+                    self._anchored_by_value[(anchored.anchor_attr, value)].append(anchored)
             else:
-                self.by_lower.add(key, [Doc(self.vocab, words=words)])
+                self._anchored_by_regex[anchored.anchor_regex].append(anchored)
+        elif wildcards:
+            self.gated.setdefault(wildcards, Matcher(self.vocab)).add(key, [pattern])
+        else:
+            self.matcher.add(key, [pattern])
+
+    def _add_words(self, key: str, lemmas: list[tuple[int, ...]], lowers: list[tuple[int, ...]]) -> None:
+        """Plain word sequences, as string ids, into the tries (one call per trie keeps the order)."""
+        self.recipe.append(("words", key, lemmas, lowers))
+        self._seen[key].update([("LEMMA", h) for h in lemmas] + [("LOWER", h) for h in lowers])
+        if lemmas:
+            self.by_lemma.add(key, lemmas)
+        if lowers:
+            self.by_lower.add(key, lowers)
 
     def _wildcards_of(self, word: str) -> frozenset[str]:
         known = self._word_wildcards.get(word)

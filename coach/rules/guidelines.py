@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from coach.errors import RulePackError
 from coach.paths import rules_dir
+from coach.rules import rulecache
 
 
 class Bilingual(BaseModel):
@@ -56,6 +57,11 @@ def catalogue_path() -> Path:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> Catalogue:
+    # Parsing and validating the catalogue took a twentieth of a cold ``coach check``.
+    return rulecache.cached(rulecache.key_of("guidelines", [path]), Catalogue, lambda: _read(path))
+
+
+def _read(path: Path) -> Catalogue:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -1,11 +1,13 @@
-"""A disk cache of validated rule books.
+"""A disk cache of what each start would build again: rule books, pattern indexes, dictionaries.
 
 Reading, validating and test-compiling the rule packs costs about half a second at every
 start of ``coach check``; the pickled result for the same files loads in a millisecond. The
-key covers every file the rule book is read from (packs, word classes, guideline catalogue,
-language profile) by content, and coach's own code by size and modification time, so any
-edit makes a new entry. ``COACH_CACHE_DIR`` moves the cache; ``COACH_NO_CACHE=1`` turns it
-off. A cache that cannot be read or written is simply not used.
+same holds for the compiled pattern indexes, simplemma's decoded dictionaries and the
+guideline catalogue. A key covers every file its entry is read from by content, and
+coach's own code by size and modification time (a dictionary: only the module that shards
+it), so any edit makes a new entry.
+``COACH_CACHE_DIR`` moves the cache; ``COACH_NO_CACHE=1`` turns it off. A cache that cannot
+be read or written is simply not used.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import hashlib
 import os
 import pickle
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from coach import __version__
 from coach.atomic import write_atomically
+
+T = TypeVar("T")
 
 _CODE = Path(__file__).resolve().parent.parent  # the whole coach package
 
@@ -32,8 +37,9 @@ def cache_dir() -> Path | None:
     return Path(base) / "coach"
 
 
-def key_of(kind: str, inputs: Iterable[Path]) -> str:
-    """A digest of ``kind``, the content of ``inputs`` and the state of coach's code."""
+def key_of(kind: str, inputs: Iterable[Path], code: bool = True) -> str:
+    """A digest of ``kind``, the content of ``inputs`` and (unless ``code`` is False, for
+    what depends on no more of coach than ``inputs`` name) the state of coach's code."""
     digest = hashlib.sha256(f"{kind}\0{__version__}\0{sys.version}".encode())
     for path in inputs:
         digest.update(str(path).encode() + b"\0")
@@ -41,7 +47,7 @@ def key_of(kind: str, inputs: Iterable[Path]) -> str:
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"\0unreadable")
-    for source in sorted(_CODE.rglob("*.py")):
+    for source in sorted(_CODE.rglob("*.py")) if code else ():
         stat = source.stat()
         digest.update(f"{source}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
@@ -66,3 +72,13 @@ def store(key: str, value) -> None:
         write_atomically(folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass
+
+
+def cached(key: str, kind: type[T], build: Callable[[], T]) -> T:
+    """The ``kind`` stored under ``key``, or else what ``build`` makes, stored there."""
+    value = load(key)
+    if isinstance(value, kind):
+        return value
+    value = build()
+    store(key, value)
+    return value

@@ -58,6 +58,8 @@ class RuleSet:
     lang: str
     rules: tuple[RuleBase, ...]
     profile: LanguageProfile
+    #: The rule cache's key of the files this book was read from ("": not read from files).
+    key: str = ""
 
     @property
     def matching(self) -> list[MatchingRule]:
@@ -115,9 +117,10 @@ def _load_rules(lang: str, extra_packs: tuple[str, ...], builtin: bool) -> RuleS
         raise RulePackError(rules_dir(), f"unknown language {lang!r}")
     paths = (builtin_pack_paths(lang) if builtin else []) + [Path(p) for p in extra_packs]
     key = rulecache.key_of(f"rules:{lang}", [*paths, lexicon_path(lang), catalogue_path(), profile_path(lang)])
-    cached = rulecache.load(key)
-    if isinstance(cached, RuleSet):
-        return cached
+    return rulecache.cached(key, RuleSet, lambda: _read_rules(lang, paths, key))
+
+
+def _read_rules(lang: str, paths: list[Path], key: str) -> RuleSet:
     known_guidelines = load_catalogue().ids()
     rules: list[RuleBase] = []
     seen: dict[str, Path] = {}
@@ -129,9 +132,7 @@ def _load_rules(lang: str, extra_packs: tuple[str, ...], builtin: bool) -> RuleS
                 )
             seen[rule.id] = path
             rules.append(rule)
-    ruleset = RuleSet(lang=lang, rules=tuple(rules), profile=load_profile(lang))
-    rulecache.store(key, ruleset)
-    return ruleset
+    return RuleSet(lang=lang, rules=tuple(rules), profile=load_profile(lang), key=key)
 
 
 def load_pack(path: Path, lang: str, known_guidelines: Iterable[str]) -> list[RuleBase]:

@@ -123,7 +123,7 @@ def test_an_engine_bug_exits_3_with_one_line(tmp_path, capsys, monkeypatch):
     from coach import engine
 
     class Broken:
-        def warm_up(self, langs):
+        def warm_up(self, langs, **options):
             pass
 
         def analyze_many(self, texts, **options):
