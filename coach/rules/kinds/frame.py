@@ -56,6 +56,9 @@ class FrameRule(RuleBase):
 
     def find(self, sentences: list[tuple[int, int]], acts: list[frozenset[str]], hits: Hits) -> list[tuple[int, int]]:
         """Token spans where the frame holds: one per sentence at most."""
+        # Most texts lack some topic altogether: then no sentence can hold the frame.
+        if any(not any(hits.get(name) for name in group) for group in self.topic_groups):
+            return []
         if self.unless_text_acts and any(set(self.unless_text_acts) & a for a in acts):
             return []
         found = []
