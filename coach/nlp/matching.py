@@ -248,8 +248,6 @@ class AnchoredPattern:
         self.anchor_attr = anchor_attr
         self.anchor_values = anchor_values
         self.anchor_regex = anchor_regex
-        self.before = anchor  # specs before the anchor, optional or not
-        self.required_before = sum(1 for optional, _ in specs[:anchor] if not optional)
         #: Position among the index's anchored patterns (set by ``PatternIndex``).
         self.order = 0
 
@@ -286,14 +284,17 @@ class AnchoredPattern:
             hits = regex_hits.get(self.anchor_regex, [])
         found = set()
         length = len(view)
+        # A match splits at its anchor: the words before it end at the hit and the anchor and
+        # the words after it start there, so each side is explored once per hit.
         for hit in hits:
-            for start in range(max(0, hit - self.before), hit - self.required_before + 1):
-                for end in self._ends(view, 0, start, length):
-                    if end > start:
-                        found.add((start, end))
+            ends = self._ends(view, self.anchor, hit, length)
+            if ends:
+                for start in self._starts(view, self.anchor - 1, hit):
+                    found.update((start, end) for end in ends)
         return sorted(found)
 
     def _ends(self, view, k: int, i: int, length: int) -> set[int]:
+        """Where specs ``k:`` can end when they start at token ``i``."""
         if k == len(self.specs):
             return {i}
         optional, predicate = self.specs[k]
@@ -301,6 +302,16 @@ class AnchoredPattern:
         if i < length and predicate(view, i):
             ends |= self._ends(view, k + 1, i + 1, length)
         return ends
+
+    def _starts(self, view, k: int, i: int) -> set[int]:
+        """Where specs ``:k + 1`` can start when they end just before token ``i``."""
+        if k < 0:
+            return {i}
+        optional, predicate = self.specs[k]
+        starts = self._starts(view, k - 1, i) if optional else set()
+        if i > 0 and predicate(view, i - 1):
+            starts |= self._starts(view, k - 1, i - 1)
+        return starts
 
 
 def _predicate(body: dict):
