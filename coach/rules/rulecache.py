@@ -7,7 +7,9 @@ guideline catalogue. A key covers every file its entry is read from by content, 
 coach's own code by size and modification time (a dictionary: only the module that shards
 it), so any edit makes a new entry.
 ``COACH_CACHE_DIR`` moves the cache; ``COACH_NO_CACHE=1`` turns it off. A cache that cannot
-be read or written is simply not used.
+be read or written is simply not used. Each edit or upgrade leaves its old entries behind (a
+dictionary is 10 MB), so storing an entry drops the least recently used ones beyond
+``MAX_CACHE_BYTES``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from coach.atomic import write_atomically
 T = TypeVar("T")
 
 _CODE = Path(__file__).resolve().parent.parent  # the whole coach package
+#: Above this size the least recently used entries are removed: room for several versions of
+#: both languages' dictionaries, rule books and indexes.
+MAX_CACHE_BYTES = 150 * 1024 * 1024
 
 
 def cache_dir() -> Path | None:
@@ -57,10 +62,16 @@ def load(key: str):
     folder = cache_dir()
     if folder is None:
         return None
+    entry = folder / f"{key}.pickle"
     try:
-        return pickle.loads((folder / f"{key}.pickle").read_bytes())
+        value = pickle.loads(entry.read_bytes())
     except Exception:  # missing, truncated or from an incompatible library version: rebuild
         return None
+    try:
+        os.utime(entry)  # recently used: kept when the cache is trimmed
+    except OSError:
+        pass
+    return value
 
 
 def store(key: str, value) -> None:
@@ -70,8 +81,33 @@ def store(key: str, value) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         write_atomically(folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        trim(folder, keep=key)
     except OSError:
         pass
+
+
+def trim(folder: Path, keep: str, limit: int | None = None) -> None:
+    """Remove the least recently used entries of ``folder`` until it holds at most ``limit``
+    bytes (``MAX_CACHE_BYTES`` unless given), never the entry ``keep`` that was just stored."""
+    limit = MAX_CACHE_BYTES if limit is None else limit
+    entries = []
+    for entry in folder.glob("*.pickle"):
+        try:
+            stat = entry.stat()
+        except OSError:  # removed by another process meanwhile
+            continue
+        entries.append((stat.st_mtime, stat.st_size, entry))
+    total = sum(size for _, size, _ in entries)
+    for _, size, entry in sorted(entries, key=lambda e: e[0]):
+        if total <= limit:
+            break
+        if entry.stem == keep:
+            continue
+        try:
+            entry.unlink()
+            total -= size
+        except OSError:
+            pass
 
 
 def cached(key: str, kind: type[T], build: Callable[[], T]) -> T:

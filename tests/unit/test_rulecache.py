@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from coach.rules import rulecache
 from coach.rules.rulepack import _load_rules, load_rules
 
@@ -53,3 +55,17 @@ def test_the_cache_can_be_turned_off_and_an_unwritable_one_is_skipped(tmp_path, 
     pack = tmp_path / "house.yaml"
     pack.write_text(PACK.format(rule_id="house-one"))
     assert "house-one" in _fresh_load(pack)
+
+
+def test_the_cache_drops_its_least_recently_used_entries_beyond_its_size(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("COACH_CACHE_DIR", str(folder))
+    for name in ("old", "used", "new"):
+        rulecache.store(name, b"x" * 1000)
+    monkeypatch.setattr(rulecache, "MAX_CACHE_BYTES", 2500)  # room for two entries
+    os.utime(folder / "old.pickle", (1, 1))
+    os.utime(folder / "used.pickle", (2, 2))
+    os.utime(folder / "new.pickle", (3, 3))
+    assert rulecache.load("used") == b"x" * 1000  # a hit counts as a use
+    rulecache.store("newest", b"y" * 1000)
+    assert sorted(p.stem for p in folder.glob("*.pickle")) == ["newest", "used"]
