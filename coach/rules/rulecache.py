@@ -19,6 +19,7 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -52,10 +53,20 @@ def key_of(kind: str, inputs: Iterable[Path], code: bool = True) -> str:
             digest.update(path.read_bytes())
         except OSError:
             digest.update(b"\0unreadable")
-    for source in sorted(_CODE.rglob("*.py")) if code else ():
+    if code:
+        digest.update(_code_state())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _code_state() -> bytes:
+    """coach's own code by size and modification time, read once per process (a start makes
+    several keys, and the running code cannot change under it)."""
+    digest = hashlib.sha256()
+    for source in sorted(_CODE.rglob("*.py")):
         stat = source.stat()
         digest.update(f"{source}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()
+    return digest.digest()
 
 
 def load(key: str):
@@ -86,10 +97,9 @@ def store(key: str, value) -> None:
         pass
 
 
-def trim(folder: Path, keep: str, limit: int | None = None) -> None:
-    """Remove the least recently used entries of ``folder`` until it holds at most ``limit``
-    bytes (``MAX_CACHE_BYTES`` unless given), never the entry ``keep`` that was just stored."""
-    limit = MAX_CACHE_BYTES if limit is None else limit
+def trim(folder: Path, keep: str) -> None:
+    """Remove the least recently used entries of ``folder`` until it holds at most
+    ``MAX_CACHE_BYTES``, never the entry ``keep`` that was just stored."""
     entries = []
     for entry in folder.glob("*.pickle"):
         try:
@@ -99,7 +109,7 @@ def trim(folder: Path, keep: str, limit: int | None = None) -> None:
         entries.append((stat.st_mtime, stat.st_size, entry))
     total = sum(size for _, size, _ in entries)
     for _, size, entry in sorted(entries, key=lambda e: e[0]):
-        if total <= limit:
+        if total <= MAX_CACHE_BYTES:
             break
         if entry.stem == keep:
             continue
