@@ -45,7 +45,7 @@ FOLDS = 4
 #: 0.75, 0.65); pooling three rounds' held-out scores steadies the choice.
 REPEATS = 3
 MIN_PRECISION = 0.7
-#: Most held-out real clean texts, and most synthetic traps, the model may flag (in any category).
+#: Most held-out real clean texts the model may flag (in any category).
 MAX_CLEAN_ALARMS = 0.03
 #: Caps on the share of the synthetic traps (clean texts this project wrote) the model may flag,
 #: strictest first. The traps are our own texts, so they guard rather than decide: a looser cap
@@ -239,7 +239,7 @@ MAX_VETO_LOSS = 0.05
 TARGET_ALARMS = 0.05
 
 
-def _joint_thresholds(scored, trap_scores, guarded=(), trap_cap: float = MAX_CLEAN_ALARMS,
+def _joint_thresholds(scored, trap_scores, guarded, trap_cap: float,
                       ) -> tuple[dict[str, float], dict[str, float], float]:
     """Thresholds (the model adds a finding) and vetoes (it overrules a rule's flag) per
     category, chosen together on the held-out texts as the engine decides.
