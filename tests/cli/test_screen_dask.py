@@ -227,14 +227,25 @@ def test_workers_that_keep_dying_stop_the_run_with_a_partial_summary(organiser, 
         client = distributed.Client(cluster, set_as_default=False)
         read = screen_cli.ProgressBar.read
 
+        def die_in_the_next_task(dask_worker=None):
+            # Runs in the worker process: its next partition kills the process from inside the
+            # task, so the task is running when the worker dies (killing it from outside can
+            # land between two tasks, and then Dask just carries on with a new worker).
+            import os
+            import signal
+
+            from coach.screen import distributed as on_worker
+
+            def screener(job):
+                os.kill(os.getpid(), signal.SIGKILL)
+
+            on_worker._worker_engine.screener = screener
+
         def kill_after_first_partition(self, nbytes):
             read(self, nbytes)
-            # Kill the worker the first time it holds a partition (after a result it may be idle
-            # for a moment, and killing an idle worker loses nothing).
-            if not getattr(self, "killed", False) and any(client.processing().values()):
+            if not getattr(self, "killed", False):
                 self.killed = True
-                for pid in client.run(os.getpid).values():
-                    os.kill(pid, signal.SIGKILL)
+                client.run(die_in_the_next_task)
 
         monkeypatch.setattr(screen_cli.ProgressBar, "read", kill_after_first_partition)
         (organiser / "r.jsonl").write_text("the previous report\n")
