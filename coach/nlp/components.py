@@ -45,6 +45,9 @@ register_extensions()
 #: simplemma's lemmas, besides the rule files and coach's code that the cache keys cover.
 _LIBRARIES = f"spacy {spacy.about.__version__}, simplemma {simplemma.__version__}"
 
+#: The lexicon class of words that deny the class word after them (frames skip denied topics).
+DENIAL_CLASS = "denial"
+
 #: Context cue lists in the language profile -> the key their matches are stored under.
 CUE_LISTS = {
     "warning": "warning_cues",
@@ -374,9 +377,10 @@ class RuleMatcher:
         view = doc_view(doc)
         sentences = view.sentences()
         classes = doc._.coach_classes or {}
+        denied = _denied_spans(view, classes)
         found = []
         for rule in self.frames:
-            for start, end in rule.find(sentences, doc._.coach_acts, classes):
+            for start, end in rule.find(sentences, doc._.coach_acts, classes, denied):
                 span = doc[start:end]
                 # The words of the classes the frame matched are its own: the "don't" of
                 # "don't have a budget" is part of the topic, not a negation of it.
@@ -569,3 +573,18 @@ class Classifier:
                 continue
             scored.append((self.score(feature_words(doc, start, end))[label], start, end))
         return scored
+
+
+def _denied_spans(view, classes: dict[str, list[tuple[int, int]]]) -> frozenset[tuple[int, int]]:
+    """Class-word spans right after a word of the ``denial`` class, or after it and one more
+    word ("geen enkel lidmaatschap"): "no membership" is not about membership."""
+    ends = {e for _, e in classes.get(DENIAL_CLASS, ())}
+    if not ends:
+        return frozenset()
+
+    def denied(start: int) -> bool:
+        return start in ends or (start - 1 in ends and view.lowers[start - 1].isalpha())
+
+    return frozenset(
+        span for name, spans in classes.items() if name != DENIAL_CLASS for span in spans if denied(span[0])
+    )

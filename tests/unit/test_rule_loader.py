@@ -86,3 +86,14 @@ def test_a_house_frame_flags_its_act_and_topics_and_passes_other_sentences():
     assert quiet.findings == []
     negated = engine.analyze("Let's not book a call about the price.", lang="en")
     assert negated.findings == [] and [s.reason for s in negated.suppressed] == ["negated"]
+
+
+def test_a_denied_topic_word_does_not_hold_a_frame():
+    from coach import Engine
+
+    engine = Engine(extra_packs=[PACKS / "house-frame.yaml"], builtin=False)
+    # "no price" and "without a price" deny the topic; the call alone is not about money.
+    for text in ("Shall we book a call with no price attached?", "Shall we book a call, without a price?"):
+        assert engine.analyze(text, lang="en").findings == [], text
+    assert [f.rule for f in engine.analyze("Shall we book a call with a price attached?", lang="en").findings] \
+        == ["house-subscription-call"]

@@ -4,7 +4,9 @@ A frame holds in a sentence that has one of its ``acts`` (see ``coach.nlp.acts``
 ``window`` sentences either side, a word of every ``topics`` entry (a word class, or a list
 of classes any of which will do). ``unless`` voids it where a class occurs in that window
 (a free event, say), and ``unless_text_acts`` where the text does one of those acts anywhere
-(a request for a favour in a text that also offers help is not take-without-give). The
+(a request for a favour in a text that also offers help is not take-without-give). A topic
+word right after a word of the lexicon's ``denial`` class ("geen lidmaatschap", "no
+membership") does not count as that topic; it still voids as an ``unless`` word. The
 finding covers the sentence's words from its first topic word to its last.
 
     - id: en-call-about-offering
@@ -54,10 +56,13 @@ class FrameRule(RuleBase):
         """Every word class the frame names (checked against the lexicon when packs load)."""
         return {name for group in self.topic_groups for name in group} | set(self.unless)
 
-    def find(self, sentences: list[tuple[int, int]], acts: list[frozenset[str]], hits: Hits) -> list[tuple[int, int]]:
-        """Token spans where the frame holds: one per sentence at most."""
+    def find(self, sentences: list[tuple[int, int]], acts: list[frozenset[str]], hits: Hits,
+             denied: frozenset[tuple[int, int]] = frozenset()) -> list[tuple[int, int]]:
+        """Token spans where the frame holds: one per sentence at most. ``denied`` spans of
+        class words (negated ones) count for ``unless`` but not as topics."""
+        topic_hits = {name: [sp for sp in spans if sp not in denied] for name, spans in hits.items()} if denied else hits
         # Most texts lack some topic altogether: then no sentence can hold the frame.
-        if any(not any(hits.get(name) for name in group) for group in self.topic_groups):
+        if any(not any(topic_hits.get(name) for name in group) for group in self.topic_groups):
             return []
         if self.unless_text_acts and any(set(self.unless_text_acts) & a for a in acts):
             return []
@@ -69,8 +74,8 @@ class FrameRule(RuleBase):
                 continue
             low = sentences[max(0, k - self.window)][0]
             high = sentences[min(len(sentences) - 1, k + self.window)][1]
-            inside = lambda name: [(s, e) for s, e in hits.get(name, ()) if low <= s and e <= high]  # noqa: E731
-            if any(inside(name) for name in self.unless):
+            inside = lambda name, pool=topic_hits: [(s, e) for s, e in pool.get(name, ()) if low <= s and e <= high]  # noqa: E731
+            if any(inside(name, hits) for name in self.unless):
                 continue
             matched: list[tuple[int, int]] = []
             for group in self.topic_groups:
