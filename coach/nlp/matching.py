@@ -18,6 +18,7 @@ from itertools import product
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
+from spacy.util import get_lang_class
 from spacy.vocab import Vocab
 
 from coach.nlp.view import DocView, doc_view
@@ -77,6 +78,8 @@ class PatternIndex:
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
+        #: The language's most frequent words, anchored on only when a pattern has nothing rarer.
+        self._common = frozenset(get_lang_class(vocab.lang).Defaults.stop_words) if vocab.lang else frozenset()
         self.matcher = Matcher(vocab)
         self.by_lemma = PhraseMatcher(vocab, attr="LEMMA")
         self.by_lower = PhraseMatcher(vocab, attr="LOWER")
@@ -158,7 +161,7 @@ class PatternIndex:
     def _add_pattern(self, key: str, pattern: TokenPattern) -> None:
         """A pattern the tries cannot hold: anchored, gated by its regexes, or in the Matcher."""
         self.recipe.append(("pattern", key, pattern))
-        anchored = AnchoredPattern.compile(key, pattern)
+        anchored = AnchoredPattern.compile(key, pattern, self._common)
         wildcards = wildcards_in(pattern)
         for regex in wildcards:
             self._compiled.setdefault(regex, re.compile(regex))
@@ -252,9 +255,10 @@ class AnchoredPattern:
         self.order = 0
 
     @classmethod
-    def compile(cls, key: str, pattern: TokenPattern) -> "AnchoredPattern | None":
+    def compile(cls, key: str, pattern: TokenPattern, common: frozenset[str] = frozenset()) -> "AnchoredPattern | None":
+        """The pattern anchored at its rarest required word (``common`` words are tried last)."""
         specs = []
-        anchor = None
+        anchors = []
         for index, spec in enumerate(pattern):
             op = spec.get("OP")
             if op not in (None, "?"):
@@ -264,15 +268,18 @@ class AnchoredPattern:
             if predicate is None:
                 return None
             specs.append((op == "?", predicate))
-            if anchor is None and op is None and len(body) == 1:
+            if op is None and len(body) == 1:
                 attr, value = next(iter(body.items()))
                 if attr in ("LEMMA", "LOWER") and (isinstance(value, str) or set(value) == {"IN"}):
                     values = frozenset([value] if isinstance(value, str) else map(str, value["IN"]))
-                    anchor = (index, attr, values, None)
+                    anchors.append((index, attr, values, None))
                 elif attr == "LOWER" and isinstance(value, dict) and set(value) == {"REGEX"}:
-                    anchor = (index, attr, None, value["REGEX"])
-        if anchor is None or not specs:
+                    anchors.append((index, attr, None, value["REGEX"]))
+        if not anchors or not specs:
             return None
+        # A pattern is tried on every text that has its anchor: "i" or "your" would have it
+        # tried on nearly every text, a rarer word of the same pattern on few.
+        anchor = min(anchors, key=lambda a: (_anchor_cost(a[2], common), a[0]))
         return cls(key, specs, *anchor)
 
     def find(self, view: "DocView", positions: dict[str, dict[str, list[int]]],
@@ -312,6 +319,14 @@ class AnchoredPattern:
         if i > 0 and predicate(view, i - 1):
             starts |= self._starts(view, k - 1, i - 1)
         return starts
+
+
+def _anchor_cost(values: frozenset[str] | None, common: frozenset[str]) -> int:
+    """How often an anchor is expected in a text: common words cost most, a regular expression
+    (which may match many words) costs as much as a few rare ones."""
+    if values is None:
+        return 5
+    return sum(20 if value in common else 1 for value in values)
 
 
 def _predicate(body: dict):
