@@ -17,6 +17,7 @@ finding covers the sentence's words from its first topic word to its last.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -48,7 +49,7 @@ class FrameRule(RuleBase):
                 raise ValueError(f"unknown act {act!r}; acts: {', '.join(ACTS)}")
         return acts
 
-    @property
+    @cached_property
     def topic_groups(self) -> list[list[str]]:
         return [[t] if isinstance(t, str) else list(t) for t in self.topics]
 
