@@ -377,10 +377,10 @@ class RuleMatcher:
         view = doc_view(doc)
         sentences = view.sentences()
         classes = doc._.coach_classes or {}
-        denied = _denied_spans(view, classes)
+        topic_hits = _undenied(view, classes)
         found = []
         for rule in self.frames:
-            for start, end in rule.find(sentences, doc._.coach_acts, classes, denied):
+            for start, end in rule.find(sentences, doc._.coach_acts, classes, topic_hits):
                 span = doc[start:end]
                 # The words of the classes the frame matched are its own: the "don't" of
                 # "don't have a budget" is part of the topic, not a negation of it.
@@ -575,16 +575,17 @@ class Classifier:
         return scored
 
 
-def _denied_spans(view, classes: dict[str, list[tuple[int, int]]]) -> frozenset[tuple[int, int]]:
-    """Class-word spans right after a word of the ``denial`` class, or after it and one more
-    word ("geen enkel lidmaatschap"): "no membership" is not about membership."""
+def _undenied(view, classes: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
+    """``classes`` less the class words right after a word of the ``denial`` class, or after
+    it and one more word ("geen enkel lidmaatschap"): "no membership" is not about membership."""
     ends = {e for _, e in classes.get(DENIAL_CLASS, ())}
     if not ends:
-        return frozenset()
+        return classes
 
     def denied(start: int) -> bool:
         return start in ends or (start - 1 in ends and view.lowers[start - 1].isalpha())
 
-    return frozenset(
-        span for name, spans in classes.items() if name != DENIAL_CLASS for span in spans if denied(span[0])
-    )
+    return {
+        name: spans if name == DENIAL_CLASS else [span for span in spans if not denied(span[0])]
+        for name, spans in classes.items()
+    }

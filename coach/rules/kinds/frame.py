@@ -58,10 +58,11 @@ class FrameRule(RuleBase):
         return {name for group in self.topic_groups for name in group} | set(self.unless)
 
     def find(self, sentences: list[tuple[int, int]], acts: list[frozenset[str]], hits: Hits,
-             denied: frozenset[tuple[int, int]] = frozenset()) -> list[tuple[int, int]]:
-        """Token spans where the frame holds: one per sentence at most. ``denied`` spans of
-        class words (negated ones) count for ``unless`` but not as topics."""
-        topic_hits = {name: [sp for sp in spans if sp not in denied] for name, spans in hits.items()} if denied else hits
+             topic_hits: Hits | None = None) -> list[tuple[int, int]]:
+        """Token spans where the frame holds: one per sentence at most. ``topic_hits`` are
+        ``hits`` less the denied class words, which void as ``unless`` words but hold no
+        topic (all of ``hits`` when not given)."""
+        topic_hits = hits if topic_hits is None else topic_hits
         # Most texts lack some topic altogether: then no sentence can hold the frame.
         if any(not any(topic_hits.get(name) for name in group) for group in self.topic_groups):
             return []
