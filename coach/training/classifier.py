@@ -304,13 +304,15 @@ def _joint_thresholds(scored, trap_scores, guarded, trap_cap: float,
     return best[0], best[1], best_value
 
 
-def _as_decided(scored, thresholds, vetoes) -> tuple[list[float], float]:
-    """Held-out F1 per category and the share of clean texts flagged, as the engine decides."""
-    found = [
-        ({l for l in LABELS if (l in gate and cats[l] >= thresholds[l])
-          or (l in flags.categories and (not flags.vetoable or cats[l] >= vetoes[l]))}, labels)
-        for cats, labels, gate, flags in scored
-    ]
+def decided(cats, gate, flags: RuleFlags, thresholds, vetoes) -> set[str]:
+    """The categories the engine flags in a text: the model's where it may speak and its score
+    reaches the threshold, the rules' unless a veto overrules them."""
+    return {l for l in LABELS if (l in gate and cats[l] >= thresholds[l])
+            or (l in flags.categories and (not flags.vetoable or cats[l] >= vetoes[l]))}
+
+
+def scores_of(found) -> tuple[list[float], float]:
+    """F1 per category and the share of clean texts flagged, of (flagged categories, labels) pairs."""
     f1s = []
     for label in LABELS:
         tp = sum(1 for f, labels in found if label in f and label in labels)
@@ -318,6 +320,12 @@ def _as_decided(scored, thresholds, vetoes) -> tuple[list[float], float]:
         f1s.append(2 * tp / (2 * tp + wrong) if tp else 0.0)
     clean = [f for f, labels in found if not labels]
     return f1s, _share([bool(f) for f in clean])
+
+
+def _as_decided(scored, thresholds, vetoes) -> tuple[list[float], float]:
+    """Held-out F1 per category and the share of clean texts flagged, as the engine decides."""
+    return scores_of([(decided(cats, gate, flags, thresholds, vetoes), labels)
+                      for cats, labels, gate, flags in scored])
 
 
 def _share(flags: list[bool]) -> float:
@@ -350,17 +358,21 @@ def report_curve(scored) -> None:
         print(f"  held-out {label:18} " + "; ".join(points))
 
 
+def borrowed_texts(lang: str) -> list:
+    """The other language's texts (featurised, without a source) that ``lang``'s model also
+    learns from (``BORROW_FROM``). The acts, classes and their pairs are the same words in
+    both languages, so those texts teach them too; their lemmas simply never occur here."""
+    if lang not in BORROW_FROM:
+        return []
+    other = BORROW_FROM[lang]
+    return [(words, labels, None) for items in training_items(other) for words, labels, _ in featurise(items, other)]
+
+
 def build(lang: str) -> None:
     synthetic_items, real_items = training_items(lang)
     synthetic_readings, real_readings = Readings(synthetic_items, lang), Readings(real_items, lang)
     synthetic, real_dev = synthetic_readings.featurised, real_readings.featurised
-    borrowed = []
-    if lang in BORROW_FROM:
-        # The acts, classes and their pairs are the same words in both languages, so the
-        # other language's texts teach them too; its lemmas simply never occur here.
-        other = BORROW_FROM[lang]
-        for items in training_items(other):
-            borrowed += [(words, labels, None) for words, labels, _ in featurise(items, other)]
+    borrowed = borrowed_texts(lang)
     thresholds, vetoes = (
         choose_thresholds(real_readings, synthetic_readings, lang, borrowed)
         if real_dev else ({l: SILENT for l in LABELS}, {l: 0.0 for l in LABELS})

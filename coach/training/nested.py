@@ -60,11 +60,7 @@ def nested(lang: str, trap_cap: float) -> NestedResult:
     """Held-out F1 per category and share of clean texts flagged, rules alone and with the model."""
     synthetic_items, real_items = trained.training_items(lang)
     synthetic, real = trained.Readings(synthetic_items, lang), trained.Readings(real_items, lang)
-    borrowed = []
-    if lang in trained.BORROW_FROM:
-        other = trained.BORROW_FROM[lang]
-        for items in trained.training_items(other):
-            borrowed += [(words, labels, None) for words, labels, _ in trained.featurise(items, other)]
+    borrowed = trained.borrowed_texts(lang)
     sources = sorted({source for _, _, source in real_items})
     random.Random(OUTER_SEED).shuffle(sources)
     rows = []
@@ -80,26 +76,13 @@ def nested(lang: str, trap_cap: float) -> NestedResult:
         for k in outside:
             cats = nlp(Doc(nlp.vocab, words=real.featurised[k][0])).cats
             rows.append((cats, real.featurised[k][1], gates[k], real.flagged[k], thresholds, vetoes))
-    rules_f1, rules_alarms = _pooled(rows, with_model=False)
-    f1, alarms = _pooled(rows, with_model=True)
+    rules_only = ({label: trained.SILENT for label in trained.LABELS}, {label: 0.0 for label in trained.LABELS})
+    rules_f1, rules_alarms = trained.scores_of(
+        [(trained.decided(cats, gate, flags, *rules_only), labels) for cats, labels, gate, flags, _, _ in rows])
+    f1, alarms = trained.scores_of(
+        [(trained.decided(cats, gate, flags, thresholds, vetoes), labels)
+         for cats, labels, gate, flags, thresholds, vetoes in rows])
     return NestedResult(rules_f1, rules_alarms, f1, alarms)
-
-
-def _pooled(rows, *, with_model: bool) -> tuple[list[float], float]:
-    found = []
-    for cats, labels, gate, flags, thresholds, vetoes in rows:
-        found.append(({
-            label for label in trained.LABELS
-            if (with_model and label in gate and cats[label] >= thresholds[label])
-            or (label in flags.categories and (not flags.vetoable or not with_model or cats[label] >= vetoes[label]))
-        }, labels))
-    f1 = []
-    for label in trained.LABELS:
-        right = sum(1 for f, labels in found if label in f and label in labels)
-        wrong = sum(1 for f, labels in found if (label in f) != (label in labels))
-        f1.append(2 * right / (2 * right + wrong) if right else 0.0)
-    clean = [f for f, labels in found if not labels]
-    return f1, (sum(1 for f in clean if f) / len(clean) if clean else 0.0)
 
 
 def main(argv: list[str] | None = None) -> None:
