@@ -90,7 +90,9 @@ class PatternIndex:
         #: that word (attribute and value) or by its regular expression, so that a text only
         #: tries the patterns whose anchor it contains.
         self.anchored: list[AnchoredPattern] = []
-        self._anchored_by_value: dict[tuple[str, str], list[AnchoredPattern]] = defaultdict(list)
+        #: Per attribute (LEMMA, LOWER), the anchored patterns by the value of their anchor word.
+        self._anchored_by_value: dict[str, dict[str, list[AnchoredPattern]]] = {
+            "LEMMA": defaultdict(list), "LOWER": defaultdict(list)}
         self._anchored_by_regex: dict[str, list[AnchoredPattern]] = defaultdict(list)
         #: key -> [(part keys, gap)] for patterns split at their gaps.
         self.chains: dict[str, list[tuple[list[str], int]]] = defaultdict(list)
@@ -170,7 +172,7 @@ class PatternIndex:
             self.anchored.append(anchored)
             if anchored.anchor_values is not None:
                 for value in anchored.anchor_values:
-                    self._anchored_by_value[(anchored.anchor_attr, value)].append(anchored)
+                    self._anchored_by_value[anchored.anchor_attr][value].append(anchored)
             else:
                 self._anchored_by_regex[anchored.anchor_regex].append(anchored)
         elif wildcards:
@@ -202,8 +204,12 @@ class PatternIndex:
         view = doc_view(doc)
         regex_hits: dict[str, list[int]] = defaultdict(list)
         if self._compiled:
+            known_words = self._word_wildcards
             for i, word in enumerate(view.lowers):
-                for regex in self._wildcards_of(word):
+                wildcards = known_words.get(word)
+                if wildcards is None:
+                    wildcards = self._wildcards_of(word)
+                for regex in wildcards:
                     regex_hits[regex].append(i)
             present = set(regex_hits)
             matchers += [m for needed, m in self.gated.items() if needed <= present]
@@ -213,14 +219,15 @@ class PatternIndex:
                     found[strings[key]].append((start, end))
         if self.anchored:
             positions: dict[str, dict[str, list[int]]] = {"LEMMA": defaultdict(list), "LOWER": defaultdict(list)}
-            for i, (lemma, lower) in enumerate(zip(view.lemmas, view.lowers)):
-                positions["LEMMA"][lemma].append(i)
-                positions["LOWER"][lower].append(i)
-            by_value = self._anchored_by_value
+            for attr, words in (("LEMMA", view.lemmas), ("LOWER", view.lowers)):
+                at = positions[attr]
+                for i, word in enumerate(words):
+                    at[word].append(i)
             present: dict[int, AnchoredPattern] = {}
-            for attr in ("LEMMA", "LOWER"):
-                for value in positions[attr]:
-                    for pattern in by_value.get((attr, value), ()):
+            for attr, by_value in self._anchored_by_value.items():
+                # Only the text's words that anchor a pattern: a set intersection, not a lookup per word.
+                for value in positions[attr].keys() & by_value.keys():
+                    for pattern in by_value[value]:
                         present[id(pattern)] = pattern
             for regex in regex_hits:
                 for pattern in self._anchored_by_regex.get(regex, ()):
