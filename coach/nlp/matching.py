@@ -298,34 +298,32 @@ class AnchoredPattern:
             hits = regex_hits.get(self.anchor_regex, [])
         found = set()
         length = len(view)
+        after, before = self.specs[self.anchor:], self.specs[self.anchor - 1::-1] if self.anchor else []
         # A match splits at its anchor: the words before it end at the hit and the anchor and
         # the words after it start there, so each side is explored once per hit.
         for hit in hits:
-            ends = self._ends(view, self.anchor, hit, length)
+            ends = _reach(view, after, hit, 1, length)
             if ends:
-                for start in self._starts(view, self.anchor - 1, hit):
+                for start in _reach(view, before, hit, -1, length):
                     found.update((start, end) for end in ends)
         return sorted(found)
 
-    def _ends(self, view, k: int, i: int, length: int) -> set[int]:
-        """Where specs ``k:`` can end when they start at token ``i``."""
-        if k == len(self.specs):
-            return {i}
-        optional, predicate = self.specs[k]
-        ends = self._ends(view, k + 1, i, length) if optional else set()
-        if i < length and predicate(view, i):
-            ends |= self._ends(view, k + 1, i + 1, length)
-        return ends
 
-    def _starts(self, view, k: int, i: int) -> set[int]:
-        """Where specs ``:k + 1`` can start when they end just before token ``i``."""
-        if k < 0:
-            return {i}
-        optional, predicate = self.specs[k]
-        starts = self._starts(view, k - 1, i) if optional else set()
-        if i > 0 and predicate(view, i - 1):
-            starts |= self._starts(view, k - 1, i - 1)
-        return starts
+def _reach(view, specs, i: int, step: int, length: int) -> set[int]:
+    """Where ``specs`` can end when matched from the boundary before token ``i`` onwards
+    (``step`` 1), or start when matched backwards from the boundary at ``i`` (``step`` -1): all
+    the paths through the optional words at once."""
+    frontier = {i}
+    for optional, predicate in specs:
+        reached = set(frontier) if optional else set()
+        for j in frontier:
+            token = j if step == 1 else j - 1
+            if 0 <= token < length and predicate(view, token):
+                reached.add(j + step)
+        if not reached:
+            return reached
+        frontier = reached
+    return frontier
 
 
 def _anchor_cost(values: frozenset[str] | None, common: frozenset[str]) -> int:
