@@ -345,11 +345,19 @@ def _predicate(body: dict):
             elif isinstance(value, dict) and set(value) == {"IN"}:
                 allowed = frozenset(map(str, value["IN"]))
                 tests.append(lambda v, i, c=column, a=allowed: getattr(v, c)[i] in a)
+            elif isinstance(value, dict) and set(value) == {"NOT_IN"}:
+                refused = frozenset(map(str, value["NOT_IN"]))
+                tests.append(lambda v, i, c=column, r=refused: getattr(v, c)[i] not in r)
             elif isinstance(value, dict) and set(value) == {"REGEX"} and attr == "LOWER":
                 compiled = re.compile(value["REGEX"])
                 tests.append(lambda v, i, r=compiled: r.search(v.lowers[i]) is not None)
             else:
                 return None
+        elif attr == "ORTH" and isinstance(value, str) and value.lower() == value.upper():
+            # A caseless sign ("%", "€") is its own lowercase form.
+            tests.append(lambda v, i, x=value: v.lowers[i] == x)
+        elif attr == "IS_ALPHA" and isinstance(value, bool):
+            tests.append(lambda v, i, x=value: v.alpha[i] == x)
         elif attr == "IS_SPACE" and isinstance(value, bool):
             tests.append(lambda v, i, x=value: v.space[i] == x)
         elif attr == "IS_PUNCT" and isinstance(value, bool):
