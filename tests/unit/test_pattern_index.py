@@ -17,12 +17,17 @@ PATTERNS = [
     [{"IS_SPACE": False}, {"LEMMA": "off"}, {"LOWER": {"REGEX": r"^\w*order\w*$"}}],
     [{"LOWER": "only", "OP": "?"}, {"LEMMA": "<num>"}, {"LEMMA": {"IN": ["seat", "spot"]}}, {"LEMMA": "left"}],
     [{"LOWER": {"REGEX": r"^\w*club(?:s)?$"}}, {"IS_PUNCT": True, "OP": "?"}, {"LEMMA": "join"}],
+    # Caseless signs on ORTH, NOT_IN and IS_ALPHA (the Dutch discount and small-talk rules).
+    [{"LEMMA": "<num>"}, {"ORTH": "%", "OP": "?"}, {"LEMMA": "off"}],
+    [{"ORTH": "€"}, {"LEMMA": "<num>"}, {"LOWER": {"IN": ["off", "discount"]}}],
+    [{"LOWER": "the"}, {"IS_ALPHA": True, "LOWER": {"NOT_IN": ["club", "order"]}}],
 ]
 TEXTS = [
     "Call me today or ring today, and call me now today!",
     "Get 20% off preorders and 10 off orders; off order.",
     "Only 3 seats left, 2 spots left, only seat left.",
     "Netwerkclubs, join! The club join club: join.",
+    "Take 20% off, 20 off or € 5 discount: the deal, the club, the 3 orders.",
 ]
 
 
