@@ -23,6 +23,7 @@ from spacy.util import filter_spans
 from spacy.util import minibatch as spacy_minibatch
 
 from coach.rules.kinds import FrameRule, MatchingRule
+from coach.rules.kinds.frame import undenied
 from coach.rules import rulecache
 from coach.rules.lexicon import expand_phrases, lexicon_path, load_lexicon
 from coach.nlp.acts import ActTagger
@@ -44,9 +45,6 @@ register_extensions()
 #: Compiled patterns depend on spaCy's tokenizer (words split as the text is) and on
 #: simplemma's lemmas, besides the rule files and coach's code that the cache keys cover.
 _LIBRARIES = f"spacy {spacy.about.__version__}, simplemma {simplemma.__version__}"
-
-#: The lexicon class of words that deny the class word after them (frames skip denied topics).
-DENIAL_CLASS = "denial"
 
 #: Context cue lists in the language profile -> the key their matches are stored under.
 CUE_LISTS = {
@@ -377,7 +375,8 @@ class RuleMatcher:
         view = doc_view(doc)
         sentences = view.sentences()
         classes = doc._.coach_classes or {}
-        topic_hits = _undenied(view, classes)
+        # Computed once per text for every frame.
+        topic_hits = undenied(view.lowers, classes)
         found = []
         for rule in self.frames:
             for start, end in rule.find(sentences, doc._.coach_acts, classes, topic_hits):
@@ -574,18 +573,3 @@ class Classifier:
             scored.append((self.score(feature_words(doc, start, end))[label], start, end))
         return scored
 
-
-def _undenied(view, classes: dict[str, list[tuple[int, int]]]) -> dict[str, list[tuple[int, int]]]:
-    """``classes`` less the class words right after a word of the ``denial`` class, or after
-    it and one more word ("geen enkel lidmaatschap"): "no membership" is not about membership."""
-    ends = {e for _, e in classes.get(DENIAL_CLASS, ())}
-    if not ends:
-        return classes
-
-    def denied(start: int) -> bool:
-        return start in ends or (start - 1 in ends and view.lowers[start - 1].isalpha())
-
-    return {
-        name: spans if name == DENIAL_CLASS else [span for span in spans if not denied(span[0])]
-        for name, spans in classes.items()
-    }

@@ -27,6 +27,9 @@ from coach.nlp.acts import ACTS
 
 Hits = dict[str, list[tuple[int, int]]]
 
+#: The lexicon class of words that deny the class word after them.
+DENIAL_CLASS = "denial"
+
 
 class FrameRule(RuleBase):
     kind: Literal["frame"]
@@ -93,3 +96,20 @@ class FrameRule(RuleBase):
                 if own:
                     found.append((min(s for s, _ in own), max(e for _, e in own)))
         return sorted(set(found))
+
+
+def undenied(lowers: list[str], hits: Hits) -> Hits:
+    """``hits`` less the class words right after a word of the ``denial`` class, or after it
+    and one more word ("geen enkel lidmaatschap"): "no membership" is not about membership.
+    These are the ``topic_hits`` of ``FrameRule.find``."""
+    ends = {e for _, e in hits.get(DENIAL_CLASS, ())}
+    if not ends:
+        return hits
+
+    def denied(start: int) -> bool:
+        return start in ends or (start - 1 in ends and lowers[start - 1].isalpha())
+
+    return {
+        name: spans if name == DENIAL_CLASS else [span for span in spans if not denied(span[0])]
+        for name, spans in hits.items()
+    }
