@@ -246,8 +246,9 @@ class PatternIndex:
 class AnchoredPattern:
     """A short token pattern matched in Python from the positions of one required word.
 
-    Supports plain and set values on LEMMA and LOWER, REGEX on LOWER, IS_SPACE and IS_PUNCT
-    flags, and optional words; anything else is left to spaCy's Matcher.
+    Supports plain, IN and NOT_IN values on LEMMA and LOWER, REGEX on LOWER, caseless signs on
+    ORTH ("%", "€"), IS_ALPHA, IS_SPACE and IS_PUNCT flags, and optional words; anything else is
+    left to spaCy's Matcher.
     """
 
     def __init__(self, key: str, specs: list[tuple[bool, object]], anchor: int, anchor_attr: str,
@@ -260,6 +261,9 @@ class AnchoredPattern:
         self.anchor_regex = anchor_regex
         #: Position among the index's anchored patterns (set by ``PatternIndex``).
         self.order = 0
+        #: The specs from the anchor on, and those before it from the nearest back (``_reach``).
+        self._after = specs[anchor:]
+        self._before = specs[anchor - 1::-1] if anchor else []
 
     @classmethod
     def compile(cls, key: str, pattern: TokenPattern, common: frozenset[str] = frozenset()) -> "AnchoredPattern | None":
@@ -298,13 +302,12 @@ class AnchoredPattern:
             hits = regex_hits.get(self.anchor_regex, [])
         found = set()
         length = len(view)
-        after, before = self.specs[self.anchor:], self.specs[self.anchor - 1::-1] if self.anchor else []
         # A match splits at its anchor: the words before it end at the hit and the anchor and
         # the words after it start there, so each side is explored once per hit.
         for hit in hits:
-            ends = _reach(view, after, hit, 1, length)
+            ends = _reach(view, self._after, hit, 1, length)
             if ends:
-                for start in _reach(view, before, hit, -1, length):
+                for start in _reach(view, self._before, hit, -1, length):
                     found.update((start, end) for end in ends)
         return sorted(found)
 
