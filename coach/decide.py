@@ -175,21 +175,24 @@ def _end_char(doc: Doc, end: int) -> int:
 
 def overrule_unlikely_flags(findings: list[Finding], scores: dict[str, float], vetoes: dict[str, float],
                             text: str) -> tuple[list[Finding], list[Suppression]]:
-    """Rule flags in a category the classifier is nearly sure the text is not (score below
-    that category's veto, chosen on real dev text by ``make models``) are set aside, in texts
-    the classifier can judge as a whole (``MODEL_MIN_WORDS`` to ``VETO_MAX_WORDS`` words).
+    """A lone rule flag in a category the classifier is nearly sure the text is not (score
+    below that category's veto, chosen on real dev text by ``make models``) is set aside, in
+    texts the classifier can judge as a whole (``MODEL_MIN_WORDS`` to ``VETO_MAX_WORDS`` words).
 
     Phrases and frames also fire on texts that only talk about selling or recruiting, such as
     advice on MLM pitches that uses the pitch's own words; the classifier, reading the whole
-    text, tells those apart better than one sentence can. Notes (balanced asks) stay.
+    text, tells those apart better than one sentence can. Only a category's single flag can be
+    overruled (see ``lone_flags``); notes (balanced asks) stay.
     """
     if not MODEL_MIN_WORDS <= len(text.split()) <= VETO_MAX_WORDS:
         return findings, []
+    lone = lone_flags(findings)
     kept, overruled = [], []
     for finding in findings:
         veto = vetoes.get(finding.category.value, 0.0)
         score = scores.get(finding.category.value)
-        if finding.is_flag and finding.origin == "rules" and score is not None and score < veto:
+        alone = finding.is_flag and finding.origin == "rules" and finding.category in lone
+        if alone and score is not None and score < veto:
             overruled.append(Suppression(
                 rule=finding.rule, category=finding.category, start=finding.start, end=finding.end,
                 text=finding.text, reason=f"{OVERRULED}: it reads the text as no {finding.category.value} "
@@ -198,6 +201,21 @@ def overrule_unlikely_flags(findings: list[Finding], scores: dict[str, float], v
         else:
             kept.append(finding)
     return kept, overruled
+
+
+def lone_flags(findings: Iterable[Finding]) -> set[Category]:
+    """The categories in which the rules flag exactly one passage: the only flags a veto may
+    overrule. A stray phrase in a clean text is one flag; a text that pushes in two or more
+    places says so itself. Measured on real dev by cross-validation (English, veto 0.02): the
+    texts' share of clean texts flagged fell from 8.6% to 6.5% with macro-F1 0.479 -> 0.484,
+    and on the pages no rule was written from, 17.8% -> 11.6%; vetoing every flag instead cost
+    macro-F1 and overruled 4 of 72 right hard-sell flags on the synthetic corpus, lone flags 0.
+    """
+    counts: dict[Category, int] = {}
+    for finding in findings:
+        if finding.is_flag and finding.origin == "rules":
+            counts[finding.category] = counts.get(finding.category, 0) + 1
+    return {category for category, count in counts.items() if count == 1}
 
 
 def model_openings(doc: Doc, classifier, judge, text: str,

@@ -41,3 +41,16 @@ def test_the_rules_alone_in_eval_count_an_overruled_flag_again():
                     scores=Scores(), suppressed=overruled)
     assert predicted_flags(report, "both") == []
     assert [flag[0] for flag in predicted_flags(report, "rules")] == ["recruiting"]
+
+
+def test_only_a_lone_flag_in_its_category_can_be_overruled():
+    twice = [finding("recruiting"), finding("recruiting"), finding("hard-sell")]
+    kept, overruled = overrule_unlikely_flags(
+        twice, {"recruiting": 0.0, "hard-sell": 0.0}, {"recruiting": 0.05, "hard-sell": 0.05}, LONG)
+    # Two recruiting flags: the text pushes twice and the model's doubt does not overrule it.
+    assert [f.category.value for f in kept] == ["recruiting", "recruiting"]
+    assert [s.category for s in overruled] == [Category.HARD_SELL]
+    # A note beside a flag does not make the flag any less alone.
+    with_note = [finding("take-without-give"), finding("take-without-give", severity="info")]
+    kept, overruled = overrule_unlikely_flags(with_note, {"take-without-give": 0.0}, {"take-without-give": 0.05}, LONG)
+    assert [f.severity for f in kept] == [Severity.INFO] and len(overruled) == 1
