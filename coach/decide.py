@@ -13,7 +13,7 @@ read ``Report.verdict`` and nothing else.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 import re
 from dataclasses import replace
 
@@ -29,7 +29,7 @@ from coach.report import (
     Category, Finding, GuidelineText, Language, Mode, Report, SentenceActs, Severity, Suppression,
     verdict_of,
 )
-from coach.rules.rulepack import RuleSet
+from coach.rules.rulepack import RuleSet, builtin_rule_ids
 
 CLASSIFIER = "coach_classifier"
 #: The start of the reason of a rule flag the classifier overruled (``overrule_unlikely_flags``).
@@ -105,7 +105,8 @@ def decide(doc: Doc, nlp: SpacyLanguage, *, source: str, language: Language, mod
     if classifier is not None and doc.cats:
         model_scores = {c.value: round(doc.cats.get(c.value, 0.0), 3) for c in MODEL_GUIDELINES}
         thresholds = dict(classifier.thresholds)
-        findings, overruled = overrule_unlikely_flags(findings, doc.cats, classifier.vetoes, text)
+        findings, overruled = overrule_unlikely_flags(findings, doc.cats, classifier.vetoes, text,
+                                                      own_rules=builtin_rule_ids(language.value))
         suppressed += overruled
         added, set_aside = model_findings(doc, classifier, judge, language, findings, line_starts, text)
         findings += added
@@ -174,7 +175,7 @@ def _end_char(doc: Doc, end: int) -> int:
 
 
 def overrule_unlikely_flags(findings: list[Finding], scores: dict[str, float], vetoes: dict[str, float],
-                            text: str) -> tuple[list[Finding], list[Suppression]]:
+                            text: str, *, own_rules: Container[str]) -> tuple[list[Finding], list[Suppression]]:
     """A lone rule flag in a category the classifier is nearly sure the text is not (score
     below that category's veto, chosen on real dev text by ``make models``) is set aside, in
     texts the classifier can judge as a whole (``MODEL_MIN_WORDS`` to ``VETO_MAX_WORDS`` words).
@@ -182,7 +183,9 @@ def overrule_unlikely_flags(findings: list[Finding], scores: dict[str, float], v
     Phrases and frames also fire on texts that only talk about selling or recruiting, such as
     advice on MLM pitches that uses the pitch's own words; the classifier, reading the whole
     text, tells those apart better than one sentence can. Only a category's single flag can be
-    overruled (see ``lone_flags``); notes (balanced asks) stay.
+    overruled (see ``lone_flags``), and only a flag of coach's own rules (``own_rules``): the
+    vetoes were chosen on those, and a house rule is its organiser's decision, not a guess about
+    intent. Notes (balanced asks) stay.
     """
     if not MODEL_MIN_WORDS <= len(text.split()) <= VETO_MAX_WORDS:
         return findings, []
@@ -191,7 +194,7 @@ def overrule_unlikely_flags(findings: list[Finding], scores: dict[str, float], v
     for finding in findings:
         veto = vetoes.get(finding.category.value, 0.0)
         score = scores.get(finding.category.value)
-        alone = finding.is_flag and finding.origin == "rules" and finding.category in lone
+        alone = finding.is_flag and finding.origin == "rules" and finding.category in lone and finding.rule in own_rules
         if alone and score is not None and score < veto:
             overruled.append(Suppression(
                 rule=finding.rule, category=finding.category, start=finding.start, end=finding.end,

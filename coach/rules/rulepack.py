@@ -111,6 +111,12 @@ def load_rules(lang: str, extra_packs: Sequence[str | Path] = (), builtin: bool 
     return _load_rules(lang, tuple(str(p) for p in extra_packs), builtin)
 
 
+@lru_cache(maxsize=4)
+def builtin_rule_ids(lang: str) -> frozenset[str]:
+    """The ids of coach's own rules for ``lang``: those the trained classifier was measured against."""
+    return frozenset(rule.id for rule in load_rules(lang).rules)
+
+
 @lru_cache(maxsize=16)
 def _load_rules(lang: str, extra_packs: tuple[str, ...], builtin: bool) -> RuleSet:
     if lang not in LANGUAGES:
