@@ -29,7 +29,7 @@ from coach.report import (
     Category, Finding, GuidelineText, Language, Mode, Report, SentenceActs, Severity, Suppression,
     verdict_of,
 )
-from coach.rules.rulepack import RuleSet, builtin_rule_ids
+from coach.rules.rulepack import RuleSet
 
 CLASSIFIER = "coach_classifier"
 #: The start of the reason of a rule flag the classifier overruled (``overrule_unlikely_flags``).
@@ -106,7 +106,7 @@ def decide(doc: Doc, nlp: SpacyLanguage, *, source: str, language: Language, mod
         model_scores = {c.value: round(doc.cats.get(c.value, 0.0), 3) for c in MODEL_GUIDELINES}
         thresholds = dict(classifier.thresholds)
         findings, overruled = overrule_unlikely_flags(findings, doc.cats, classifier.vetoes, text,
-                                                      own_rules=builtin_rule_ids(language.value))
+                                                      own_rules=rules.builtin_ids)
         suppressed += overruled
         added, set_aside = model_findings(doc, classifier, judge, language, findings, line_starts, text)
         findings += added

@@ -60,6 +60,9 @@ class RuleSet:
     profile: LanguageProfile
     #: The rule cache's key of the files this book was read from ("": not read from files).
     key: str = ""
+    #: The ids of coach's own rules among ``rules`` (not those of extra packs): the trained
+    #: classifier was measured against these, and only their flags can be overruled.
+    builtin_ids: frozenset[str] = frozenset()
 
     @property
     def matching(self) -> list[MatchingRule]:
@@ -111,26 +114,23 @@ def load_rules(lang: str, extra_packs: Sequence[str | Path] = (), builtin: bool 
     return _load_rules(lang, tuple(str(p) for p in extra_packs), builtin)
 
 
-@lru_cache(maxsize=4)
-def builtin_rule_ids(lang: str) -> frozenset[str]:
-    """The ids of coach's own rules for ``lang``: those the trained classifier was measured against."""
-    return frozenset(rule.id for rule in load_rules(lang).rules)
-
-
 @lru_cache(maxsize=16)
 def _load_rules(lang: str, extra_packs: tuple[str, ...], builtin: bool) -> RuleSet:
     if lang not in LANGUAGES:
         raise RulePackError(rules_dir(), f"unknown language {lang!r}")
-    paths = (builtin_pack_paths(lang) if builtin else []) + [Path(p) for p in extra_packs]
+    own = builtin_pack_paths(lang) if builtin else []
+    paths = own + [Path(p) for p in extra_packs]
     key = rulecache.key_of(f"rules:{lang}", [*paths, lexicon_path(lang), catalogue_path(), profile_path(lang)])
-    return rulecache.cached(key, RuleSet, lambda: _read_rules(lang, paths, key))
+    return rulecache.cached(key, RuleSet, lambda: _read_rules(lang, paths, key, len(own)))
 
 
-def _read_rules(lang: str, paths: list[Path], key: str) -> RuleSet:
+def _read_rules(lang: str, paths: list[Path], key: str, builtin_packs: int) -> RuleSet:
+    """The rules of ``paths``, of which the first ``builtin_packs`` are coach's own."""
     known_guidelines = load_catalogue().ids()
     rules: list[RuleBase] = []
+    builtin_ids: set[str] = set()
     seen: dict[str, Path] = {}
-    for path in paths:
+    for number, path in enumerate(paths):
         for rule in load_pack(path, lang, known_guidelines):
             if rule.id in seen:
                 raise RulePackError(
@@ -138,7 +138,10 @@ def _read_rules(lang: str, paths: list[Path], key: str) -> RuleSet:
                 )
             seen[rule.id] = path
             rules.append(rule)
-    return RuleSet(lang=lang, rules=tuple(rules), profile=load_profile(lang), key=key)
+            if number < builtin_packs:
+                builtin_ids.add(rule.id)
+    return RuleSet(lang=lang, rules=tuple(rules), profile=load_profile(lang), key=key,
+                   builtin_ids=frozenset(builtin_ids))
 
 
 def load_pack(path: Path, lang: str, known_guidelines: Iterable[str]) -> list[RuleBase]:

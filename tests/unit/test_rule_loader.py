@@ -97,3 +97,14 @@ def test_a_denied_topic_word_does_not_hold_a_frame():
         assert engine.analyze(text, lang="en").findings == [], text
     assert [f.rule for f in engine.analyze("Shall we book a call with a price attached?", lang="en").findings] \
         == ["house-subscription-call"]
+
+
+def test_the_rule_book_knows_which_rules_are_coachs_own():
+    from coach.rules.rulepack import load_rules
+
+    house = DATA / "screen" / "organiser" / "house-rules.yaml"
+    book = load_rules("nl", [house])
+    assert "house-paid-networks" in {rule.id for rule in book.rules}
+    assert "house-paid-networks" not in book.builtin_ids
+    assert book.builtin_ids == {rule.id for rule in load_rules("nl").rules}
+    assert load_rules("nl", [house], builtin=False).builtin_ids == frozenset()
