@@ -38,7 +38,9 @@ from coach.paths import PROJECT_ROOT, classifier_dir
 from coach.report import FLAG_CATEGORIES
 
 SEED = 13
-EPOCHS = 12
+#: Six passes and single words (no word pairs): cross-validated on the real dev pages, mean
+#: average precision en 0.586 -> 0.606, nl 0.557 -> 0.588 against twelve passes over pairs.
+EPOCHS = 6
 FOLDS = 4
 #: Cross-validation rounds, each with the pages dealt into folds anew. With one round the chosen
 #: thresholds jumped by 0.1-0.2 between retrains on nearly the same texts (nl recruiting 0.55,
@@ -154,7 +156,7 @@ def train(texts_labels, lang: str):
     nlp = spacy.blank(lang)
     textcat = nlp.add_pipe("textcat_multilabel", config={"model": {
         "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
-        "ngram_size": 2, "no_output_layer": False, "length": 65536,
+        "ngram_size": 1, "no_output_layer": False, "length": 65536,
     }})
     for label in LABELS:
         textcat.add_label(label)
@@ -241,8 +243,10 @@ GRID = [step / 100 for step in range(30, 100, 5)] + [SILENT]
 VETO_GRID = [0.0, 0.02, 0.05, 0.1]
 #: The largest share of the rules' right flags on the synthetic corpus a veto may overrule.
 #: At 5% the guard let through vetoes that broke a synthetic test floor in three retrains of
-#: four: a category has 13-20 positives there, so 5% is the floor's whole margin.
-MAX_VETO_LOSS = 0.02
+#: four: a category has 13-20 positives there, so 5% is the floor's whole margin. At 2% one
+#: right flag of 66 could still go, and that one broke the synthetic Dutch take-without-give
+#: floor (0.89 < 0.92) after the feature change of the seventh session: now none may go.
+MAX_VETO_LOSS = 0.0
 #: The share of clean texts coach may flag (the project's target); each point above it costs
 #: the choice one point of macro-F1.
 TARGET_ALARMS = 0.05
